@@ -1,0 +1,55 @@
+# The README's two promises: `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check-migrations serve-prod clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(RUNTIME_STAMP) $@
+
+## run: install, migrate, seed (insert-only: keeps all data) and serve on http://127.0.0.1:8000 with SQLite
+run: $(RUNTIME_STAMP)
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py seed
+	@echo "Serving on http://$(HOST):$(PORT)/ (staff admin: http://$(HOST):$(PORT)/admin/)"
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: lint, migration check, the whole suite on SQLite, and again on PostgreSQL when DATABASE_URL points at one
+test: $(DEV_STAMP) lint check-migrations
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	@case "$${DATABASE_URL:-}" in \
+	  postgres*) echo "== test suite on PostgreSQL ($${DATABASE_URL%%@*}@...) =="; $(PY) -m pytest $(PYTEST_ARGS);; \
+	  *) echo "NOTICE: PostgreSQL run skipped; set DATABASE_URL=postgres://... to run the suite on PostgreSQL too.";; \
+	esac
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: $(DEV_STAMP)
+	env -u DATABASE_URL DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+## serve-prod: the production command (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)
+serve-prod: $(RUNTIME_STAMP)
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,96 @@
+"""The read-only JSON API: the public listing's data and filters, paginated as {count, next, previous, results}."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers, viewsets
+
+from .filters import CaseFilter
+from .models import Case, Firm, Metric, OutcomePattern
+
+
+class FirmSerializer(serializers.ModelSerializer):
+    industry = serializers.CharField(source="industry.name")
+
+    class Meta:
+        model = Firm
+        fields = ["code", "name", "industry"]
+
+
+class OutcomePatternSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutcomePattern
+        fields = ["code", "name", "title"]
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    display = serializers.CharField(source="value_display")
+
+    class Meta:
+        model = Metric
+        fields = ["name", "unit", "baseline", "value", "target", "qualifier", "display"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    firm = FirmSerializer()
+    products = serializers.CharField(source="firm.products")
+    mentor = serializers.SerializerMethodField()
+    guidance_areas = serializers.SerializerMethodField()
+    outcome_pattern = OutcomePatternSerializer()
+    evolution_path = serializers.SerializerMethodField()
+    period = serializers.SerializerMethodField()
+    metrics = MetricSerializer(many=True)
+    outcome_details = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "url",
+            "code",
+            "firm",
+            "products",
+            "mentor",
+            "guidance_areas",
+            "background",
+            "guidance",
+            "guidance_details",
+            "outcomes",
+            "outcome_details",
+            "metrics",
+            "outcome_pattern",
+            "evolution_path",
+            "period",
+        ]
+
+    def get_url(self, case):
+        return self.context["request"].build_absolute_uri(case.get_absolute_url())
+
+    def get_mentor(self, case):
+        if case.mentor is None:
+            return None
+        return {"name": case.mentor.name, "background": case.mentor.background}
+
+    def get_guidance_areas(self, case):
+        return [area.name for area in case.guidance_areas.all()]
+
+    def get_evolution_path(self, case):
+        return str(case.evolution_path) if case.evolution_path else None
+
+    def get_period(self, case):
+        return {"start": case.started_year, "end": case.ended_year or case.started_year, "display": case.period_display}
+
+    def get_outcome_details(self, case):
+        return [{"kind": item.kind, "text": item.text} for item in case.outcome_items.all()]
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Case.objects.for_detail()
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise exceptions.NotFound(_("공개된 사례 중에 이 번호의 사례가 없습니다.")) from None

@@ -1,0 +1,462 @@
+"""The program's domain: firms, mentors, guidance areas, outcome patterns and the cases that tie them.
+
+Vocabularies staff extend (industries, guidance areas, outcome patterns, evolution paths) are tables;
+every fixture-loaded model has a natural key so `manage.py seed` can tell what already exists.
+"""
+
+import unicodedata
+
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+FIRST_PROGRAM_YEAR = 2008  # the program started in 2008 (study, section 1)
+LAST_PLAUSIBLE_YEAR = 2100
+
+
+class CodeManager(models.Manager):
+    """Natural-key lookups for models identified by a unique `code`."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class CodedModel(models.Model):
+    """A record staff refer to by a short, stable code (also its natural key)."""
+
+    code = models.SlugField(
+        _("코드"),
+        max_length=40,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("영문·숫자·하이픈으로 된 짧은 고유 코드. URL과 필터에 쓰이므로 만든 뒤에는 바꾸지 마세요."),
+    )
+
+    objects = CodeManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Industry(CodedModel):
+    name = models.CharField(_("업종명"), max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+
+    class Meta:
+        verbose_name = _("업종")
+        verbose_name_plural = _("업종")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class GuidanceArea(CodedModel):
+    name = models.CharField(_("분야명"), max_length=60, unique=True)
+    description = models.TextField(_("설명"), blank=True)
+
+    class Meta:
+        verbose_name = _("지도 분야")
+        verbose_name_plural = _("지도 분야")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OutcomePatternQuerySet(models.QuerySet):
+    def with_case_counts(self, cases):
+        """Each pattern annotated with `case_count`: how many of `cases` it holds (one query)."""
+        return self.annotate(
+            case_count=Count("cases", filter=Q(cases__in=cases.order_by().values("pk")), distinct=True)
+        )
+
+
+class OutcomePattern(CodedModel):
+    name = models.CharField(_("패턴명"), max_length=60, unique=True, help_text=_("예: 성과 패턴 1"))
+    title = models.CharField(
+        _("요약"), max_length=120, help_text=_("한 줄 요약. 예: 생산기술 안정화 → 제품경쟁력 강화")
+    )
+    korean_side = models.CharField(_("한국 측 효과"), max_length=120)
+    japanese_side = models.CharField(_("일본 측 효과"), max_length=120)
+    description = models.TextField(_("설명"))
+    position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+
+    objects = CodeManager.from_queryset(OutcomePatternQuerySet)()
+
+    class Meta:
+        verbose_name = _("성과 패턴")
+        verbose_name_plural = _("성과 패턴")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return f"{self.name}: {self.title}"
+
+
+class EvolutionPath(CodedModel):
+    """Section 4's paths on the product × technology grid (그림11)."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("범용")
+        PROPRIETARY = "proprietary", _("독자")
+
+    name = models.CharField(_("경로명"), max_length=40, unique=True, help_text=_("예: 경로 ①"))
+    product = models.CharField(_("상품"), max_length=12, choices=Kind)
+    technology = models.CharField(_("기술"), max_length=12, choices=Kind)
+    description = models.TextField(_("설명"))
+
+    class Meta:
+        verbose_name = _("진화 경로")
+        verbose_name_plural = _("진화 경로")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "technology"],
+                name="evolution_path_unique_cell",
+                violation_error_message=_("같은 상품·기술 조합의 경로가 이미 있습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_product_display()} 상품 × {self.get_technology_display()} 기술)"
+
+
+class Firm(CodedModel):
+    name = models.CharField(
+        _("공개 이름"), max_length=60, unique=True, help_text=_("공개 페이지에 쓰는 익명 이름. 예: A기업")
+    )
+    products = models.CharField(_("생산제품"), max_length=200)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="firms", verbose_name=_("업종"))
+    profile = models.TextField(_("기업 개요"), blank=True, help_text=_("자료에 나온 기업 설명만 적습니다."))
+
+    class Meta:
+        verbose_name = _("기업")
+        verbose_name_plural = _("기업")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Mentor(CodedModel):
+    """A retired Japanese engineer. Unknown facts stay empty: the study names no one."""
+
+    name = models.CharField(
+        _("이름 또는 표기"),
+        max_length=80,
+        help_text=_("실명을 공개하지 않으면 'A기업 지도 퇴직기술자'처럼 적습니다."),
+    )
+    background = models.TextField(_("경력"), blank=True, help_text=_("자료에 나온 경력만 적고, 모르면 비워 둡니다."))
+    years_of_experience = models.PositiveSmallIntegerField(
+        _("경력 연수"), null=True, blank=True, help_text=_("자료에 나온 경우에만. 예: 50")
+    )
+
+    class Meta:
+        verbose_name = _("퇴직기술자")
+        verbose_name_plural = _("퇴직기술자")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+def normalize_text(value):
+    """NFC-normalise so decomposed Hangul (as some browsers and OSes send it) matches stored text."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Case.Status.PUBLISHED)
+
+    def for_listing(self):
+        """Everything the public list and the API render, in a fixed number of queries."""
+        return (
+            self.published()
+            .select_related("firm__industry", "mentor", "outcome_pattern", "evolution_path")
+            .prefetch_related("guidance_areas")
+        )
+
+    def for_detail(self):
+        """A case page: the listing's joins plus its outcomes and metrics."""
+        return self.for_listing().prefetch_related("outcome_items", "metrics")
+
+    def active_in(self, year):
+        """Cases whose guidance period includes `year` (a one-year period has no end year)."""
+        return self.filter(started_year__lte=year).filter(
+            Q(ended_year__gte=year) | Q(ended_year__isnull=True, started_year=year)
+        )
+
+    def search(self, text):
+        """Substring search over firm, products, guidance, outcomes, mentor and guidance areas.
+
+        Plain `icontains` so two-syllable Korean words (금형, 용접) match inside compounds;
+        the areas are matched in a subquery so a case is never listed twice.
+        """
+        text = normalize_text(text)
+        if not text:
+            return self
+        area_match = GuidanceArea.objects.filter(cases=OuterRef("pk"), name__icontains=text)
+        return self.filter(
+            Q(firm__name__icontains=text)
+            | Q(firm__code__iexact=text)
+            | Q(firm__products__icontains=text)
+            | Q(firm__profile__icontains=text)
+            | Q(background__icontains=text)
+            | Q(guidance__icontains=text)
+            | Q(guidance_details__icontains=text)
+            | Q(outcomes__icontains=text)
+            | Q(mentor__name__icontains=text)
+            | Q(mentor__background__icontains=text)
+            | Exists(area_match)
+        )
+
+    def years(self):
+        """Every year covered by some case's guidance period, newest first (one query)."""
+        years = set()
+        for start, end in self.exclude(started_year=None).values_list("started_year", "ended_year").distinct():
+            years.update(range(start, (end or start) + 1))
+        return sorted(years, reverse=True)
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("작성 중")
+        PUBLISHED = "published", _("공개")
+
+    code = models.SlugField(
+        _("사례 코드"),
+        max_length=40,
+        unique=True,
+        allow_unicode=True,
+        help_text=_("사례마다 다른 짧은 코드. 예: 2017-A (자료 연도-기업 코드)"),
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="cases", verbose_name=_("기업"))
+    mentor = models.ForeignKey(
+        Mentor,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("퇴직기술자"),
+    )
+    guidance_areas = models.ManyToManyField(GuidanceArea, related_name="cases", blank=True, verbose_name=_("지도 분야"))
+    background = models.TextField(
+        _("지도 배경"), blank=True, help_text=_("기업이 가져온 애로기술이나 기술지도를 받은 목적.")
+    )
+    guidance = models.TextField(_("지도내용"), help_text=_("무엇을 지도했는지 요약합니다 (자료 요약표의 '지도내용')."))
+    guidance_details = models.TextField(
+        _("세부 지도 내용"), blank=True, help_text=_("구체적으로 지도가 이루어진 분야와 방법.")
+    )
+    outcomes = models.TextField(_("주요 성과"), help_text=_("성과 요약 (자료 요약표의 '주요 성과')."))
+    outcome_pattern = models.ForeignKey(
+        OutcomePattern,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("성과 패턴"),
+        help_text=_("공개하려면 반드시 골라야 합니다."),
+    )
+    evolution_path = models.ForeignKey(
+        EvolutionPath,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("진화 경로"),
+        help_text=_("자료가 경로를 밝힌 경우에만 고릅니다."),
+    )
+    started_year = models.PositiveSmallIntegerField(_("지도 시작 연도"), null=True, blank=True)
+    ended_year = models.PositiveSmallIntegerField(
+        _("지도 종료 연도"), null=True, blank=True, help_text=_("한 해만 지도했다면 비워 둡니다.")
+    )
+    status = models.CharField(_("상태"), max_length=12, choices=Status, default=Status.DRAFT)
+    source = models.CharField(_("출처"), max_length=300, blank=True)
+    source_notes = models.TextField(
+        _("원문 교정 기록"),
+        blank=True,
+        help_text=_("출처 원문의 오탈자를 바로잡은 경우 무엇을 어떻게 고쳤는지 적습니다."),
+    )
+    created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
+
+    objects = CodeManager.from_queryset(CaseQuerySet)()
+
+    class Meta:
+        verbose_name = _("기술지도 사례")
+        verbose_name_plural = _("기술지도 사례")
+        ordering = ["firm__code", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_year__isnull=True)
+                | Q(started_year__gte=FIRST_PROGRAM_YEAR, started_year__lte=LAST_PLAUSIBLE_YEAR),
+                name="case_started_year_in_program",
+                violation_error_message=_("지도 시작 연도는 사업이 시작된 2008년부터 2100년 사이여야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_year__isnull=True) | Q(started_year__isnull=False, ended_year__gte=F("started_year")),
+                name="case_ends_after_it_starts",
+                violation_error_message=_(
+                    "지도 종료 연도는 시작 연도와 같거나 그 뒤여야 하며, 시작 연도 없이 적을 수 없습니다."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(outcome_pattern__isnull=False),
+                name="published_case_has_pattern",
+                violation_error_message=_("공개하는 사례에는 성과 패턴이 있어야 합니다."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "outcome_pattern"], name="case_status_pattern_idx")]
+
+    def __str__(self):
+        return f"{self.firm.name} — {self.firm.products}"
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.pk])
+
+    def natural_key(self):
+        return (self.code,)
+
+    @property
+    def period_display(self):
+        if self.started_year is None:
+            return ""
+        if self.ended_year and self.ended_year != self.started_year:
+            return f"{self.started_year}–{self.ended_year}년"
+        return f"{self.started_year}년"
+
+
+class OutcomeManager(models.Manager):
+    def get_by_natural_key(self, case_code, position):
+        return self.get(case__code=case_code, position=position)
+
+
+class MetricManager(models.Manager):
+    def get_by_natural_key(self, case_code, name):
+        return self.get(case__code=case_code, name=name)
+
+
+class Outcome(models.Model):
+    """One result the study reports for a case, direct or indirect."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("직접 성과")
+        INDIRECT = "indirect", _("간접 효과")
+        OUTLOOK = "outlook", _("향후 목표·전망")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcome_items", verbose_name=_("사례"))
+    position = models.PositiveSmallIntegerField(_("순서"), default=1)
+    kind = models.CharField(_("구분"), max_length=12, choices=Kind, default=Kind.DIRECT)
+    text = models.TextField(_("내용"))
+
+    objects = OutcomeManager()
+
+    class Meta:
+        verbose_name = _("성과")
+        verbose_name_plural = _("성과")
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "position"],
+                name="outcome_unique_position",
+                violation_error_message=_("한 사례 안에서 성과 순서가 겹칩니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+    def natural_key(self):
+        return (*self.case.natural_key(), self.position)
+
+    natural_key.dependencies = ["cases.case"]
+
+
+class Metric(models.Model):
+    """A number the study gives for a case's outcome, e.g. J: about 10% cost saving per mold."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("정확히")
+        ABOUT = "about", _("약")
+        AT_LEAST = "at_least", _("이상")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("사례"))
+    name = models.CharField(_("측정 항목"), max_length=120, help_text=_("무엇을 쟀는지. 예: 금형 1개당 비용 절감률"))
+    unit = models.CharField(_("단위"), max_length=20, help_text=_("예: %, 개/월"))
+    baseline = models.DecimalField(_("이전 값"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        _("결과 값"), max_digits=14, decimal_places=2, help_text=_("지도 뒤 달성한 값이나 변화량")
+    )
+    target = models.DecimalField(_("목표 값"), max_digits=14, decimal_places=2, null=True, blank=True)
+    qualifier = models.CharField(_("정확도"), max_length=12, choices=Qualifier, default=Qualifier.EXACT)
+    position = models.PositiveSmallIntegerField(_("순서"), default=1)
+
+    objects = MetricManager()
+
+    class Meta:
+        verbose_name = _("성과 지표")
+        verbose_name_plural = _("성과 지표")
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "name"],
+                name="metric_unique_name_per_case",
+                violation_error_message=_("이 사례에 같은 이름의 지표가 이미 있습니다."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.value_display}"
+
+    def natural_key(self):
+        return (*self.case.natural_key(), self.name)
+
+    natural_key.dependencies = ["cases.case"]
+
+    @property
+    def value_display(self):
+        return format_quantity(self.value, self.unit, self.qualifier)
+
+    @property
+    def baseline_display(self):
+        return format_quantity(self.baseline, self.unit)
+
+    @property
+    def target_display(self):
+        return format_quantity(self.target, self.unit)
+
+
+def format_quantity(number, unit, qualifier=Metric.Qualifier.EXACT):
+    """'약 10%', '5,000개/월 이상': the study's way of stating a number."""
+    if number is None:
+        return ""
+    text = f"{number.normalize():,f}{unit}"
+    if qualifier == Metric.Qualifier.ABOUT:
+        return f"약 {text}"
+    if qualifier == Metric.Qualifier.AT_LEAST:
+        return f"{text} 이상"
+    return text
+
+
+class SeedRecord(models.Model):
+    """A fixture record that `manage.py seed` once inserted.
+
+    Reseeding skips these, so a seeded record that staff deleted on purpose is not brought back.
+    """
+
+    model = models.CharField(_("모델"), max_length=100)
+    natural_key = models.CharField(_("자연 키"), max_length=300)
+    seeded_at = models.DateTimeField(_("입력일시"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("초기 데이터 기록")
+        verbose_name_plural = _("초기 데이터 기록")
+        constraints = [models.UniqueConstraint(fields=["model", "natural_key"], name="seed_record_unique")]
+
+    def __str__(self):
+        return f"{self.model} {self.natural_key}"

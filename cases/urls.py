@@ -1,0 +1,15 @@
+from django.urls import path, register_converter
+
+from . import api, converters, views
+
+register_converter(converters.IdConverter, "id")
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cases/", views.case_list, name="list"),
+    path("cases/<id:pk>/", views.case_detail, name="detail"),
+    path("api/cases/", api.CaseViewSet.as_view({"get": "list"}), name="api-list"),
+    path("api/cases/<id:pk>/", api.CaseViewSet.as_view({"get": "retrieve"}), name="api-detail"),
+]

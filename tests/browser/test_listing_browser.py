@@ -1,0 +1,52 @@
+"""A visitor on a phone opens /cases/, picks an outcome pattern and sees exactly that pattern's cases."""
+
+import pytest
+
+from cases.models import Case
+from cases.seeding import seed
+
+
+@pytest.fixture
+def seeded_live_server(live_server, transactional_db):
+    seed()
+    return live_server
+
+
+def listed_firms(page):
+    return sorted(page.locator(".case-row h3 a").all_inner_texts())
+
+
+def test_picking_a_pattern_lists_exactly_its_cases(page, seeded_live_server):
+    page.goto(f"{seeded_live_server.url}/cases/")
+    assert page.locator("h1").inner_text() == "기술지도 사례"
+    assert len(listed_firms(page)) == 12
+
+    page.get_by_role("link", name="성과 패턴 1").click()
+
+    page.wait_for_url("**/cases/?pattern=1")
+    expected = sorted(
+        case.firm.name for case in Case.objects.published().filter(outcome_pattern__code="1").select_related("firm")
+    )
+    assert listed_firms(page) == expected == ["D기업", "E기업", "F기업", "I기업", "J기업", "K기업"]
+    assert page.locator(".pattern-card.is-active .pattern-name").inner_text() == "성과 패턴 1"
+    # Nothing is wider than a phone screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_filter_form_combines_with_the_pattern_and_back_button_restores(page, seeded_live_server):
+    page.goto(f"{seeded_live_server.url}/cases/?pattern=2")
+    page.get_by_role("form", name="조건으로 찾기").get_by_label("지도 분야").select_option(label="품질·불량 관리")
+    page.get_by_role("button", name="찾기").click()
+    page.wait_for_url("**area=quality**")
+    assert listed_firms(page) == ["H기업", "L기업"]
+
+    page.go_back()
+    page.wait_for_url("**/cases/?pattern=2")
+    assert len(listed_firms(page)) == 6
+
+
+def test_a_case_page_opens_from_the_list(page, seeded_live_server):
+    page.goto(f"{seeded_live_server.url}/cases/?q=금형")
+    page.get_by_role("link", name="J기업").click()
+    assert "J기업" in page.locator("h1").inner_text()
+    assert page.get_by_role("cell", name="약 10%").is_visible()

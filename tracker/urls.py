@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "기술지도 사례 관리"
+admin.site.site_title = "기술지도 사례 관리"
+admin.site.index_title = "관리 메뉴"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("cases.urls")),
+]
