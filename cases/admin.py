@@ -1,7 +1,14 @@
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.db.models import Count, OuterRef, Subquery
+from django.http import HttpResponse
+from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import CaseAdminForm, FirmAdminForm
 from .models import (
     Case,
     EvolutionPath,
@@ -14,6 +21,14 @@ from .models import (
     OutcomePattern,
     SeedRecord,
 )
+from .resources import CaseResource
+
+
+class StaffAdmin(SimpleHistoryAdmin):
+    """Every model's admin: change history for all, deletion for superusers only."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class OutcomeInline(admin.TabularInline):
@@ -21,18 +36,56 @@ class OutcomeInline(admin.TabularInline):
     extra = 1
     fields = ("position", "kind", "text")
 
+    def has_delete_permission(self, request, obj=None):
+        # Editors may remove a wrong outcome line of a case they edit; viewers may not.
+        return self.has_change_permission(request, obj)
+
 
 class MetricInline(admin.TabularInline):
     model = Metric
     extra = 1
     fields = ("position", "name", "unit", "baseline", "value", "target", "qualifier")
 
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+
+class GuidanceYearFilter(admin.SimpleListFilter):
+    """Drill down by guidance year (the study gives years, not dates, so no date_hierarchy)."""
+
+    title = _("지도 연도")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        return [(year, f"{year}년") for year in Case.objects.years()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.active_in(int(self.value()))
+        return queryset
+
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    list_display = ("code", "firm", "products", "outcome_pattern", "status", "period", "area_names", "updated_at")
+class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
+    form = CaseAdminForm
+    resource_classes = [CaseResource]
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+    to_encoding = "utf-8-sig"  # CSV with a BOM, so Excel opens the Korean text correctly
+    change_list_template = "admin/cases/case/change_list.html"
+    list_display = (
+        "code",
+        "firm",
+        "products",
+        "outcome_pattern",
+        "status_badge",
+        "period",
+        "area_names",
+        "last_changed_by",
+        "updated_at",
+    )
     list_display_links = ("code", "firm")
-    list_filter = ("status", "outcome_pattern", "firm__industry", "guidance_areas", "evolution_path")
+    list_filter = ("status", "outcome_pattern", "firm__industry", "guidance_areas", GuidanceYearFilter)
     search_fields = (
         "code",
         "firm__code",
@@ -47,20 +100,119 @@ class CaseAdmin(admin.ModelAdmin):
     filter_horizontal = ("guidance_areas",)
     inlines = (OutcomeInline, MetricInline)
     list_per_page = 50
+    show_full_result_count = False  # saves a COUNT(*) per page view; the filtered count is still shown
     readonly_fields = ("created_at", "updated_at")
+    actions = ("publish", "unpublish")
     fieldsets = (
-        (None, {"fields": ("code", "status", "firm", "mentor", "guidance_areas")}),
+        (None, {"fields": ("code", "status", "firm", "mentor", "guidance_areas", "loaded_version")}),
         (_("지도"), {"fields": ("background", "guidance", "guidance_details", ("started_year", "ended_year"))}),
         (_("성과"), {"fields": ("outcomes", "outcome_pattern", "evolution_path")}),
         (_("출처"), {"fields": ("source", "source_notes", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only viewers see no version field (it exists only to guard concurrent saves).
+        first_name, first_options = fieldsets[0]
+        fields = tuple(name for name in first_options["fields"] if name != "loaded_version")
+        return ((first_name, {**first_options, "fields": fields}), *fieldsets[1:])
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("guidance_areas")
+        latest = Case.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("guidance_areas")
+            .annotate(last_changed_by_name=Subquery(latest.values("history_user__username")[:1]))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("cases.publish_case"):
+            readonly = (*readonly, "status")
+        return readonly
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("cases.publish_case"):
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "drafts_awaiting": Case.objects.filter(status="draft").count()}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        template = path(
+            "import-template.<str:kind>",
+            self.admin_site.admin_view(self.import_template),
+            name="cases_case_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template(self, request, kind):
+        """The file layout staff fill in for a bulk import (Korean headers and an example row)."""
+        dataset = CaseResource.template_dataset()
+        if kind == "xlsx":
+            content_type = XLSX.CONTENT_TYPE
+            content = XLSX().export_data(dataset)
+        else:
+            kind, content_type = "csv", "text/csv; charset=utf-8"
+            content = CSV().export_data(dataset).encode("utf-8-sig")
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="case-import-template.{kind}"'
+        return response
+
+    @admin.action(description=_("선택한 사례 공개하기"), permissions=["publish"])
+    def publish(self, request, queryset):
+        published, refused = [], []
+        for case in queryset.select_related("firm"):
+            if case.outcome_pattern_id is None:
+                refused.append(case.firm.name)
+                continue
+            if case.status != Case.Status.PUBLISHED:
+                case.status = Case.Status.PUBLISHED
+                case.version += 1
+                case.save()  # one save per case, so each gets its history entry
+                published.append(case)
+        if published:
+            self.message_user(request, f"{len(published)}건을 공개했습니다.", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                "성과 패턴이 없어 공개하지 못했습니다: "
+                + ", ".join(refused)
+                + ". 성과 패턴을 고른 뒤 다시 공개하세요.",
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("선택한 사례 작성 중으로 되돌리기"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for case in queryset.filter(status=Case.Status.PUBLISHED):
+            case.status = Case.Status.DRAFT
+            case.version += 1
+            case.save()
+            count += 1
+        self.message_user(request, f"{count}건을 작성 중으로 되돌렸습니다.", messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("cases.publish_case")
 
     @admin.display(description=_("생산제품"), ordering="firm__products")
     def products(self, case):
         return case.firm.products
+
+    @admin.display(description=_("상태"), ordering="status")
+    def status_badge(self, case):
+        css = "published" if case.status == Case.Status.PUBLISHED else "draft"
+        return format_html('<span class="case-status case-status--{}">{}</span>', css, case.get_status_display())
 
     @admin.display(description=_("지도 기간"), ordering="started_year")
     def period(self, case):
@@ -70,9 +222,14 @@ class CaseAdmin(admin.ModelAdmin):
     def area_names(self, case):
         return ", ".join(area.name for area in case.guidance_areas.all())
 
+    @admin.display(description=_("최근 수정자"), ordering="last_changed_by_name")
+    def last_changed_by(self, case):
+        return case.last_changed_by_name or "—"
+
 
 @admin.register(Firm)
-class FirmAdmin(admin.ModelAdmin):
+class FirmAdmin(StaffAdmin):
+    form = FirmAdminForm
     list_display = ("code", "name", "products", "industry")
     list_filter = ("industry",)
     search_fields = ("code", "name", "products")
@@ -80,20 +237,21 @@ class FirmAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentor)
-class MentorAdmin(admin.ModelAdmin):
+class MentorAdmin(StaffAdmin):
     list_display = ("code", "name", "years_of_experience", "case_count")
     search_fields = ("code", "name", "background")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(case_count=Count("cases"))
+        # Meta.ordering does not apply to GROUP BY queries: order explicitly for stable pages.
+        return super().get_queryset(request).annotate(case_count=Count("cases")).order_by("code")
 
     @admin.display(description=_("사례 수"), ordering="case_count")
     def case_count(self, mentor):
         return mentor.case_count
 
 
-class VocabularyAdmin(admin.ModelAdmin):
-    """Staff-extendable vocabularies: a code, a name and how many cases use each entry."""
+class VocabularyAdmin(StaffAdmin):
+    """Staff-extendable vocabularies, found by code or name."""
 
     search_fields = ("code", "name")
 
@@ -131,3 +289,6 @@ class SeedRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

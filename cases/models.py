@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 FIRST_PROGRAM_YEAR = 2008  # the program started in 2008 (study, section 1)
 LAST_PLAUSIBLE_YEAR = 2100
@@ -46,6 +47,8 @@ class Industry(CodedModel):
     name = models.CharField(_("업종명"), max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("업종")
         verbose_name_plural = _("업종")
@@ -58,6 +61,8 @@ class Industry(CodedModel):
 class GuidanceArea(CodedModel):
     name = models.CharField(_("분야명"), max_length=60, unique=True)
     description = models.TextField(_("설명"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("지도 분야")
@@ -86,6 +91,8 @@ class OutcomePattern(CodedModel):
     description = models.TextField(_("설명"))
     position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
 
+    history = HistoricalRecords()
+
     objects = CodeManager.from_queryset(OutcomePatternQuerySet)()
 
     class Meta:
@@ -108,6 +115,8 @@ class EvolutionPath(CodedModel):
     product = models.CharField(_("상품"), max_length=12, choices=Kind)
     technology = models.CharField(_("기술"), max_length=12, choices=Kind)
     description = models.TextField(_("설명"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("진화 경로")
@@ -133,6 +142,8 @@ class Firm(CodedModel):
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="firms", verbose_name=_("업종"))
     profile = models.TextField(_("기업 개요"), blank=True, help_text=_("자료에 나온 기업 설명만 적습니다."))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("기업")
         verbose_name_plural = _("기업")
@@ -154,6 +165,8 @@ class Mentor(CodedModel):
     years_of_experience = models.PositiveSmallIntegerField(
         _("경력 연수"), null=True, blank=True, help_text=_("자료에 나온 경우에만. 예: 50")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("퇴직기술자")
@@ -284,8 +297,11 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
+    # Optimistic locking: every save through the admin or an import bumps it (see cases/forms.py).
+    version = models.PositiveIntegerField(_("버전"), default=1, editable=False)
 
     objects = CodeManager.from_queryset(CaseQuerySet)()
+    history = HistoricalRecords(m2m_fields=[guidance_areas], excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("기술지도 사례")
@@ -312,6 +328,7 @@ class Case(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "outcome_pattern"], name="case_status_pattern_idx")]
+        permissions = [("publish_case", _("사례를 공개하거나 작성 중으로 되돌릴 수 있음"))]
 
     def __str__(self):
         return f"{self.firm.name} — {self.firm.products}"
@@ -355,6 +372,7 @@ class Outcome(models.Model):
     text = models.TextField(_("내용"))
 
     objects = OutcomeManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("성과")
@@ -397,6 +415,7 @@ class Metric(models.Model):
     position = models.PositiveSmallIntegerField(_("순서"), default=1)
 
     objects = MetricManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("성과 지표")

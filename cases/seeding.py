@@ -14,8 +14,11 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models.signals import post_save
 
 from .models import SeedRecord
+
+SEED_CHANGE_REASON = "초기 데이터 입력"
 
 # Order matters: each file refers only to records of the files before it.
 FIXTURE_FILES = [
@@ -93,9 +96,26 @@ def _insert_if_missing(deserialized, report):
     if SeedRecord.objects.filter(model=_label(model), natural_key=key).exists():
         report.skipped_deleted[label] += 1
         return
-    # A normal save (not raw) so auto timestamps and future history hooks see a real insert.
-    obj.save()
-    for name, values in (deserialized.m2m_data or {}).items():
-        getattr(obj, name).set(values)
+    _insert_with_history(obj, deserialized.m2m_data or {})
     SeedRecord.objects.create(model=_label(model), natural_key=key)
     report.created[label] += 1
+
+
+def _insert_with_history(obj, m2m_data):
+    """Insert `obj` with its many-to-many rows as ONE history entry (simple-history would add one per step).
+
+    A normal save, not a raw one, so auto timestamps are set and the insert is recorded.
+    """
+    obj._change_reason = SEED_CHANGE_REASON
+    if not m2m_data:
+        obj.save()
+        return
+    obj.skip_history_when_saving = True
+    try:
+        obj.save()
+        for name, values in m2m_data.items():
+            getattr(obj, name).set(values)
+    finally:
+        del obj.skip_history_when_saving
+    # Now that the areas are set, record the insert with its complete state.
+    post_save.send(sender=type(obj), instance=obj, created=True, raw=False, using=obj._state.db, update_fields=None)
