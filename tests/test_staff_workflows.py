@@ -367,3 +367,10 @@ def test_selected_cases_export_to_xlsx(editor):
 def test_firm_factory_is_unaffected(db):
     # Guards the duplicate check against false positives: distinct names and codes save fine.
     assert make_firm(code="Q1", name="큐원기업").pk
+
+
+def test_history_page_is_in_korean(editor):
+    case = Case.objects.get(code="2017-J")
+    html = editor.get(reverse("admin:cases_case_history", args=[case.pk])).content.decode()
+    for label in ("변경 이력", "변경한 사람", "변경 사유", "바뀐 내용", "초기 데이터 입력"):
+        assert label in html, label
