@@ -1,7 +1,11 @@
 """The public filters, shared by the listing page, the API and (later) the exports."""
 
+from collections import Counter
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, GuidanceArea, Industry, OutcomePattern
@@ -84,3 +88,66 @@ class CaseFilter(django_filters.FilterSet):
             if filter_name != name:
                 queryset = self.filters[filter_name].filter(queryset, value)
         return queryset
+
+    def facets(self):
+        """For each filter, every value with the number of cases it would give (other filters as they are).
+
+        One query per filter. Call only after `is_valid()`.
+        """
+        active = self.form.cleaned_data
+        patterns = list(OutcomePattern.objects.with_case_counts(self.without("pattern")))
+        industries = Industry.objects.annotate(
+            case_count=Count("firms__cases", filter=Q(firms__cases__in=self.without("industry").values("pk")))
+        )
+        areas = GuidanceArea.objects.annotate(
+            case_count=Count("cases", filter=Q(cases__in=self.without("area").values("pk")))
+        )
+        return Facets(
+            patterns=patterns,
+            pattern=[FacetValue(p.code, p.name, p.case_count, p == active.get("pattern")) for p in patterns],
+            industry=[FacetValue(i.code, i.name, i.case_count, i == active.get("industry")) for i in industries],
+            area=[FacetValue(a.code, a.name, a.case_count, a == active.get("area")) for a in areas],
+            year=[
+                FacetValue(str(year), f"{year}년", count, year == active.get("year"))
+                for year, count in year_counts(self.without("year"))
+            ],
+        )
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    active: bool
+
+
+@dataclass
+class Facets:
+    patterns: list  # OutcomePattern objects with case_count, for the pattern cards
+    pattern: list
+    industry: list
+    area: list
+    year: list
+
+    @property
+    def total(self):
+        """Cases matching all filters. Every published case has a pattern (a DB constraint), so the
+        pattern counts add up to it and the page needs no COUNT(*) of its own."""
+        active = [value for value in self.pattern if value.active]
+        return sum(value.count for value in (active or self.pattern))
+
+    def chips(self):
+        """The active filter values, for the removable chips."""
+        names = {"pattern": _("성과 패턴"), "industry": _("업종"), "area": _("지도 분야"), "year": _("지도 연도")}
+        return [(name, label, value) for name, label in names.items() for value in getattr(self, name) if value.active]
+
+
+def year_counts(cases):
+    """(year, count) for every year some case's guidance period covers, newest first (one query)."""
+    counts = Counter()
+    periods = cases.exclude(started_year=None).order_by().values_list("started_year", "ended_year")
+    for start, end, n in periods.annotate(n=Count("pk")):
+        for year in range(start, (end or start) + 1):
+            counts[year] += n
+    return sorted(counts.items(), reverse=True)

@@ -4,13 +4,14 @@ Vocabularies staff extend (industries, guidance areas, outcome patterns, evoluti
 every fixture-loaded model has a natural key so `manage.py seed` can tell what already exists.
 """
 
-import unicodedata
-
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from . import search
 
 FIRST_PROGRAM_YEAR = 2008  # the program started in 2008 (study, section 1)
 LAST_PLAUSIBLE_YEAR = 2100
@@ -177,11 +178,6 @@ class Mentor(CodedModel):
         return self.name
 
 
-def normalize_text(value):
-    """NFC-normalise so decomposed Hangul (as some browsers and OSes send it) matches stored text."""
-    return unicodedata.normalize("NFC", value).strip()
-
-
 class CaseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Case.Status.PUBLISHED)
@@ -204,29 +200,27 @@ class CaseQuerySet(models.QuerySet):
             Q(ended_year__gte=year) | Q(ended_year__isnull=True, started_year=year)
         )
 
-    def search(self, text):
-        """Substring search over firm, products, guidance, outcomes, mentor and guidance areas.
+    def search(self, query):
+        """Cases whose search text contains every word of `query` (see cases/search.py)."""
+        queryset = self
+        for term in search.search_terms(query):
+            if len(term) >= 2 and search.uses_bigram_index():
+                # Candidates from the bigram GIN index (a self-contained subquery, so it also works where
+                # this queryset is itself nested); the substring test below stays the truth.
+                candidates = RawSQL(
+                    "SELECT id FROM cases_case WHERE search_bigrams @@ %s::tsquery", [search.bigram_tsquery(term)]
+                )
+                queryset = queryset.filter(pk__in=candidates)
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
 
-        Plain `icontains` so two-syllable Korean words (금형, 용접) match inside compounds;
-        the areas are matched in a subquery so a case is never listed twice.
-        """
-        text = normalize_text(text)
-        if not text:
-            return self
-        area_match = GuidanceArea.objects.filter(cases=OuterRef("pk"), name__icontains=text)
-        return self.filter(
-            Q(firm__name__icontains=text)
-            | Q(firm__code__iexact=text)
-            | Q(firm__products__icontains=text)
-            | Q(firm__profile__icontains=text)
-            | Q(background__icontains=text)
-            | Q(guidance__icontains=text)
-            | Q(guidance_details__icontains=text)
-            | Q(outcomes__icontains=text)
-            | Q(mentor__name__icontains=text)
-            | Q(mentor__background__icontains=text)
-            | Exists(area_match)
-        )
+    def refresh_search_text(self):
+        """Recompute `search_text` for these cases, without touching anything else (no history, no signals)."""
+        cases = list(self.select_related("firm", "mentor").prefetch_related("guidance_areas"))
+        for case in cases:
+            case.search_text = search.build_search_text(case)
+        self.model.objects.bulk_update(cases, ["search_text"], batch_size=1000)
+        return len(cases)
 
     def years(self):
         """Every year covered by some case's guidance period, newest first (one query)."""
@@ -297,11 +291,13 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
+    # Derived, for search only: kept in step by cases/signals.py (see cases/search.py).
+    search_text = models.TextField(_("검색용 텍스트"), blank=True, default="", editable=False)
     # Optimistic locking: every save through the admin or an import bumps it (see cases/forms.py).
     version = models.PositiveIntegerField(_("버전"), default=1, editable=False)
 
     objects = CodeManager.from_queryset(CaseQuerySet)()
-    history = HistoricalRecords(m2m_fields=[guidance_areas], excluded_fields=["version"])
+    history = HistoricalRecords(m2m_fields=[guidance_areas], excluded_fields=["version", "search_text"])
 
     class Meta:
         verbose_name = _("기술지도 사례")

@@ -194,4 +194,5 @@ def _create_batch(rng, vocabulary, prefix, numbers, firm_count, mentor_count, fi
             for position, (name, unit, bounds, qualifier) in enumerate(templates, 1)
         ]
     )
+    Case.objects.filter(pk__in=ids.values()).refresh_search_text()  # bulk_create sends no signals
     return len(ids)

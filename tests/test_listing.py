@@ -164,3 +164,58 @@ def test_listing_query_count_does_not_grow_with_cases(client, db, params):
     with_fifty = _queries_for(client, params)
     assert with_one == with_fifty
     assert with_fifty <= 9
+
+
+def test_facets_count_each_value_with_the_other_filters(client, seeded):
+    facets = client.get(LIST, {"pattern": "1"}).context["facets"]
+    industry = {v.value: v.count for v in facets.industry}
+    assert industry == {"instruments": 1, "chemicals": 1, "electrical": 2, "machinery": 1, "building": 1}
+    area = {v.value: v.count for v in facets.area}
+    assert area["quality"] == 3 and area["welding"] == 0
+    # The pattern facet ignores the pattern filter itself.
+    assert {v.value: v.count for v in facets.pattern} == {"1": 6, "2": 6}
+    assert {v.value: v.count for v in facets.year} == {}  # no pattern-1 case has a known period
+
+    combined = client.get(LIST, {"pattern": "1", "area": "quality"}).context["facets"]
+    assert {v.value: v.count for v in combined.industry} == {
+        "instruments": 1,
+        "chemicals": 0,
+        "electrical": 2,
+        "machinery": 0,
+        "building": 0,
+    }
+    assert {v.value: v.count for v in combined.pattern} == {"1": 3, "2": 2}
+
+
+def test_zero_count_values_are_disabled_not_hidden(client, seeded):
+    html = client.get(LIST, {"pattern": "1"}).content.decode()
+    assert '<option value="welding" disabled>용접 (0)</option>' in html
+    assert '<option value="quality">품질·불량 관리 (3)</option>' in html
+    assert '<option value="1" selected>성과 패턴 1 (6)</option>' in html
+
+
+def test_active_filters_show_as_removable_chips(client, seeded):
+    html = client.get(LIST, {"pattern": "2", "area": "quality", "q": "냉동"}).content.decode()
+    assert "성과 패턴: 성과 패턴 2" in html
+    assert "지도 분야: 품질·불량 관리" in html
+    assert "검색어: 냉동" in html
+    # Removing the area keeps the others.
+    assert 'href="?pattern=2&amp;q=%EB%83%89%EB%8F%99"' in html
+
+
+def test_search_terms_are_highlighted_and_escaped(client, seeded):
+    html = client.get(LIST, {"q": "금형"}).content.decode()
+    assert "<mark>금형</mark>" in html
+    html = client.get(LIST, {"q": "<script>"}).content.decode()
+    assert "<script>" not in html.split("<main")[1]
+
+
+def test_unfiltered_listing_costs_six_queries_at_any_size(client, db, django_assert_num_queries):
+    pattern = make_pattern()
+    make_case(outcome_pattern=pattern, areas=[make_area()], started_year=2013)
+    with django_assert_num_queries(6):
+        client.get(LIST)
+    for _ in range(49):
+        make_case(outcome_pattern=pattern, areas=[make_area()], started_year=2014, ended_year=2015)
+    with django_assert_num_queries(6):
+        client.get(LIST)

@@ -35,10 +35,18 @@ def test_picking_a_pattern_lists_exactly_its_cases(page, seeded_live_server):
 
 def test_filter_form_combines_with_the_pattern_and_back_button_restores(page, seeded_live_server):
     page.goto(f"{seeded_live_server.url}/cases/?pattern=2")
-    page.get_by_role("form", name="조건으로 찾기").get_by_label("지도 분야").select_option(label="품질·불량 관리")
+    form = page.get_by_role("form", name="조건으로 찾기")
+    # Facet counts reflect the pattern already chosen: 2 quality cases in pattern 2, welding is 1.
+    assert form.locator("#id_area option[value=quality]").inner_text() == "품질·불량 관리 (2)"
+    form.get_by_label("지도 분야").select_option("quality")
     page.get_by_role("button", name="찾기").click()
     page.wait_for_url("**area=quality**")
     assert listed_firms(page) == ["H기업", "L기업"]
+    # Combined with the area, the industry counts shrink and empty values are disabled.
+    machinery = page.locator("#id_industry option[value=machinery]")
+    assert machinery.inner_text() == "기계·금형 (1)"
+    assert page.locator("#id_industry option[value=building]").is_disabled()
+    assert page.get_by_role("link", name="지도 분야 품질·불량 관리 조건 지우기").is_visible()
 
     page.go_back()
     page.wait_for_url("**/cases/?pattern=2")
@@ -50,3 +58,13 @@ def test_a_case_page_opens_from_the_list(page, seeded_live_server):
     page.get_by_role("link", name="J기업").click()
     assert "J기업" in page.locator("h1").inner_text()
     assert page.get_by_role("cell", name="약 10%").is_visible()
+
+
+@pytest.mark.parametrize(("query", "expected"), [("금형", ["J기업"]), ("용접", ["G기업"])])
+def test_searching_two_syllable_words_finds_the_right_cases(page, seeded_live_server, query, expected):
+    page.goto(f"{seeded_live_server.url}/cases/")
+    page.get_by_label("검색어").fill(query)
+    page.get_by_role("button", name="찾기").click()
+    page.wait_for_url("**q=**")
+    assert listed_firms(page) == expected
+    assert page.locator(".case-row mark").first.inner_text() == query
