@@ -5,9 +5,10 @@ every fixture-loaded model has a natural key so `manage.py seed` can tell what a
 """
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, ExpressionWrapper, F, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -194,6 +195,25 @@ class CaseQuerySet(models.QuerySet):
         """A case page: the listing's joins plus its outcomes and metrics."""
         return self.for_listing().prefetch_related("outcome_items", "metrics")
 
+    def related_to(self, case, limit=6):
+        """Other published cases of the same pattern or sharing a guidance area, closest first (one query)."""
+        shared_areas = Count("guidance_areas", filter=Q(guidance_areas__cases=case))
+        return (
+            self.published()
+            .exclude(pk=case.pk)
+            .filter(Q(outcome_pattern_id=case.outcome_pattern_id) | Q(guidance_areas__cases=case))
+            .select_related("firm", "outcome_pattern")
+            .annotate(
+                shared_areas=shared_areas,
+                same_pattern=ExpressionWrapper(Q(outcome_pattern_id=case.outcome_pattern_id), models.BooleanField()),
+            )
+            .order_by("-shared_areas", "-same_pattern", "firm__code")
+            .distinct()[:limit]
+        )
+
+    def recently_published(self, limit=20):
+        return self.for_listing().exclude(published_at=None).order_by("-published_at", "-pk")[:limit]
+
     def active_in(self, year):
         """Cases whose guidance period includes `year` (a one-year period has no end year)."""
         return self.filter(started_year__lte=year).filter(
@@ -289,6 +309,7 @@ class Case(models.Model):
         blank=True,
         help_text=_("출처 원문의 오탈자를 바로잡은 경우 무엇을 어떻게 고쳤는지 적습니다."),
     )
+    published_at = models.DateTimeField(_("공개일시"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
     # Derived, for search only: kept in step by cases/signals.py (see cases/search.py).
@@ -328,6 +349,14 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.firm.name} — {self.firm.products}"
+
+    def save(self, *args, **kwargs):
+        # Whichever path publishes (form, action, import, seed), the feed learns when it happened.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        elif self.status == self.Status.DRAFT:
+            self.published_at = None
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cases:detail", args=[self.pk])

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from . import exports, stats
 from .filters import CaseFilter
 from .models import Case, OutcomePattern
 
@@ -43,4 +45,55 @@ def case_list(request):
 
 def case_detail(request, pk):
     case = get_object_or_404(Case.objects.for_detail(), pk=pk)
-    return render(request, "cases/case_detail.html", {"case": case})
+    related = Case.objects.related_to(case)
+    return render(request, "cases/case_detail.html", {"case": case, "related": related})
+
+
+def _export(request, kind):
+    filterset = CaseFilter(request.GET, queryset=Case.objects.for_listing(), request=request)
+    if not filterset.is_valid():
+        return render(request, "cases/case_list.html", {"filter": filterset, "page": None}, status=400)
+    rows = exports.export_rows(filterset.qs, request.build_absolute_uri)
+    if kind == "csv":
+        response = StreamingHttpResponse(exports.csv_chunks(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(exports.xlsx_bytes(rows), content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="cases.{kind}"'
+    return response
+
+
+def export_csv(request):
+    return _export(request, "csv")
+
+
+def export_xlsx(request):
+    return _export(request, "xlsx")
+
+
+def statistics(request):
+    """Counts by pattern, industry, area and year for the same filters as the listing."""
+    filterset = CaseFilter(request.GET, queryset=Case.objects.for_listing(), request=request)
+    if not filterset.is_valid():
+        return render(request, "cases/stats.html", {"filter": filterset}, status=400)
+    facets = filterset.facets()
+    charts = [
+        ("pattern", "성과 패턴별 사례 수", stats.bars(facets.pattern)),
+        ("industry", "업종별 사례 수", stats.bars(facets.industry)),
+        ("area", "지도 분야별 사례 수", stats.bars([v for v in facets.area if v.count])),
+        ("year", "지도 연도별 사례 수", stats.bars(sorted(facets.year, key=lambda v: v.value))),
+    ]
+    return render(
+        request,
+        "cases/stats.html",
+        {
+            "filter": filterset,
+            "facets": facets,
+            "total": facets.total,
+            "charts": charts,
+            "chart_width": stats.CHART_WIDTH,
+            "label_width": stats.LABEL_WIDTH,
+            "bar_height": stats.BAR_HEIGHT,
+            "context_figures": stats.CONTEXT_FIGURES,
+            "context_source": stats.SOURCE,
+        },
+    )

@@ -59,9 +59,10 @@ def test_case_page_query_count_is_fixed(client, db, django_assert_num_queries):
     for n in range(10):
         Metric.objects.create(case=many, name=f"지표 {n}", unit="%", value=n, position=n)
         many.outcome_items.create(position=n, text=f"성과 {n}")
-    with django_assert_num_queries(4):
+    # The case with its joins, areas, outcomes, metrics, and the related cases.
+    with django_assert_num_queries(5):
         client.get(few.get_absolute_url())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(many.get_absolute_url())
 
 
@@ -73,3 +74,12 @@ def test_home_explains_the_program_and_leads_to_the_listing(client, seeded):
     assert 'href="/cases/"' in html
     assert 'href="/cases/?pattern=1"' in html
     assert "6건" in html
+
+
+def test_case_page_links_to_cases_of_the_same_pattern_and_area(client, seeded):
+    d = Case.objects.get(firm__code="D")
+    response = client.get(d.get_absolute_url())
+    related = [case.firm.code for case in response.context["related"]]
+    # Most shared guidance areas first (L shares two), then the same pattern (E, F, J, K share one), then H.
+    assert related == ["L", "E", "F", "J", "K", "H"]
+    assert "비슷한 사례" in response.content.decode()

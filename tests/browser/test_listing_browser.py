@@ -68,3 +68,16 @@ def test_searching_two_syllable_words_finds_the_right_cases(page, seeded_live_se
     page.wait_for_url("**q=**")
     assert listed_firms(page) == expected
     assert page.locator(".case-row mark").first.inner_text() == query
+
+
+def test_csv_export_downloads_the_rows_of_the_page(page, seeded_live_server):
+    import csv
+    import io
+
+    page.goto(f"{seeded_live_server.url}/cases/?pattern=2&industry=chemicals")
+    on_page = listed_firms(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    content = open(download_info.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert sorted(row["기업"] for row in rows) == on_page == ["B기업", "C기업", "H기업"]
