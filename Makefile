@@ -4,11 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
+NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-migrations serve-prod clean
+.PHONY: run test lint check-migrations serve-prod screenshots audit clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,12 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(RUNTIME_STAMP) $@
 
+# Test tools from npm (axe-core, Nu Html Checker); without npm those checks are skipped with a notice.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "NOTICE: npm not found: accessibility (axe-core) and HTML validity (vnu) checks will be skipped."; fi
+
 ## run: install, migrate, seed (insert-only: keeps all data) and serve on http://127.0.0.1:8000 with SQLite
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
@@ -30,7 +37,7 @@ run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, migration check, the whole suite on SQLite, and again on PostgreSQL when DATABASE_URL points at one
-test: $(DEV_STAMP) lint check-migrations
+test: $(DEV_STAMP) $(NODE_STAMP) lint check-migrations
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 	@case "$${DATABASE_URL:-}" in \
@@ -51,5 +58,13 @@ serve-prod: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn tracker.wsgi --bind $(HOST):$(PORT) --workers 3 --access-logfile -
 
+## screenshots: listing and statistics pages at phone and desktop widths, into screenshots/ (not committed)
+screenshots: $(DEV_STAMP)
+	$(PY) scripts/site_check.py screenshots
+
+## audit: Lighthouse (npm, on Debian's Chromium) on home, listing, detail and stats; scores into docs/audit.md
+audit: $(DEV_STAMP)
+	$(PY) scripts/site_check.py audit
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

@@ -45,13 +45,13 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_year",
         min_value=1900,
         max_value=2100,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "예: 2013"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),  # type=number cannot echo back a typo
     )
     q = django_filters.CharFilter(
         label=_("검색어"),
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "예: 금형, 용접, 센서"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("예: 금형, 용접, 센서")}),
     )
     sort = django_filters.OrderingFilter(
         label=_("정렬"),
@@ -108,7 +108,7 @@ class CaseFilter(django_filters.FilterSet):
             industry=[FacetValue(i.code, i.name, i.case_count, i == active.get("industry")) for i in industries],
             area=[FacetValue(a.code, a.name, a.case_count, a == active.get("area")) for a in areas],
             year=[
-                FacetValue(str(year), f"{year}년", count, year == active.get("year"))
+                FacetValue(str(year), _("%(year)s년") % {"year": year}, count, year == active.get("year"))
                 for year, count in year_counts(self.without("year"))
             ],
         )

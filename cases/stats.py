@@ -4,8 +4,8 @@ context figures on Korea–Japan technology trade."""
 from dataclasses import dataclass
 
 BAR_HEIGHT = 28
-LABEL_WIDTH = 150
-CHART_WIDTH = 600
+LABEL_WIDTH = 130
+CHART_WIDTH = 400
 
 
 @dataclass
@@ -20,7 +20,7 @@ class Bar:
 def bars(facet_values):
     """SVG geometry for a horizontal bar chart of facet values (labels left, counts at the bar end)."""
     peak = max((value.count for value in facet_values), default=0) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 50
+    span = CHART_WIDTH - LABEL_WIDTH - 40
     result = []
     for index, value in enumerate(facet_values):
         width = span * value.count / peak

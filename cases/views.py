@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from . import exports, stats
 from .filters import CaseFilter
@@ -77,10 +78,10 @@ def statistics(request):
         return render(request, "cases/stats.html", {"filter": filterset}, status=400)
     facets = filterset.facets()
     charts = [
-        ("pattern", "성과 패턴별 사례 수", stats.bars(facets.pattern)),
-        ("industry", "업종별 사례 수", stats.bars(facets.industry)),
-        ("area", "지도 분야별 사례 수", stats.bars([v for v in facets.area if v.count])),
-        ("year", "지도 연도별 사례 수", stats.bars(sorted(facets.year, key=lambda v: v.value))),
+        ("pattern", _("성과 패턴별 사례 수"), stats.bars(facets.pattern)),
+        ("industry", _("업종별 사례 수"), stats.bars(facets.industry)),
+        ("area", _("지도 분야별 사례 수"), stats.bars([v for v in facets.area if v.count])),
+        ("year", _("지도 연도별 사례 수"), stats.bars(sorted(facets.year, key=lambda v: v.value))),
     ]
     return render(
         request,

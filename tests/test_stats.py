@@ -18,7 +18,7 @@ def test_stats_count_cases_by_each_dimension(client, seeded):
     assert table_rows(response, "year") == {"2012년": 1, "2013년": 1, "2014년": 1}
     html = response.content.decode()
     assert html.count("<svg") == 4
-    assert '<th scope="row">성과 패턴 1</th><td>6</td>' in html
+    assert '<th scope="row" lang="ko">성과 패턴 1</th><td>6</td>' in html
 
 
 def test_stats_follow_the_listing_filters(client, seeded):

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tracker.middleware.korean_unless_chosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,9 +117,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Korean first: the interface, dates and numbers are Korean unless a later issue adds a switch.
+# Korean first: the interface is Korean unless the visitor picks 日本語 or English (remembered in a cookie).
+# Case content stays as entered (Korean). Compiled catalogues live in locale/ so no gettext is needed to run.
 LANGUAGE_CODE = "ko"
-LANGUAGES = [("ko", "한국어")]
+LANGUAGES = [("ko", "한국어"), ("ja", "日本語"), ("en", "English")]
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True

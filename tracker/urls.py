@@ -7,5 +7,6 @@ admin.site.index_title = "관리 메뉴"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("cases.urls")),
 ]

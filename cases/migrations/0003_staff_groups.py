@@ -26,7 +26,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    assign_groups(apps)
 
+
+def assign_groups(apps):
+    """Create the two groups with their permissions (idempotent; the permissions must exist)."""
     Group = apps.get_model("auth", "Group")
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     editors.permissions.add(*cases_permissions(apps, {"add", "change", "view", "publish"}))

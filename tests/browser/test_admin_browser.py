@@ -1,6 +1,9 @@
 """An editor enters a case end to end in the admin, saves it as a draft, publishes it, and finds it on /cases/."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
 from cases.seeding import seed
@@ -10,6 +13,8 @@ PASSWORD = "a-long-editor-password"
 
 @pytest.fixture
 def editor_live_server(live_server, transactional_db):
+    # Live-server tests flush the database between them, groups included: recreate them as the migration does.
+    import_module("cases.migrations.0003_staff_groups").assign_groups(django_apps)
     seed()
     user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="편집자"))

@@ -1,0 +1,52 @@
+"""axe-core, run in real Chromium, finds no accessibility violations on the public pages."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cases.models import Case
+from cases.seeding import seed
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def seeded_live_server(live_server, transactional_db):
+    if not AXE.exists():
+        missing = "axe-core not installed (run `npm ci`): accessibility checks skipped."
+        if os.environ.get("TRACKER_REQUIRE_BROWSER") == "1":
+            pytest.fail(missing)
+        pytest.skip(missing)
+    seed()
+    return live_server
+
+
+def violations(page, url):
+    page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_public_pages_have_no_axe_violations(browser, seeded_live_server, width):
+    context = browser.new_context(locale="ko-KR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    base = seeded_live_server.url
+    detail = Case.objects.get(code="2017-J").get_absolute_url()
+    for path in ("/", "/cases/?pattern=1&area=quality&q=품질", detail, "/stats/", "/stats/?industry=chemicals"):
+        assert violations(page, base + path) == [], path
+    context.close()
+
+
+def test_pages_in_japanese_and_english_have_no_axe_violations(browser, seeded_live_server):
+    context = browser.new_context(locale="ko-KR")
+    page = context.new_page()
+    base = seeded_live_server.url
+    for language in ("日本語", "English"):
+        page.goto(base + "/cases/")
+        page.get_by_role("button", name=language).click()
+        for path in ("/cases/?pattern=2", "/stats/"):
+            assert violations(page, base + path) == [], (language, path)
+    context.close()
