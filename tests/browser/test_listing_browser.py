@@ -81,3 +81,17 @@ def test_csv_export_downloads_the_rows_of_the_page(page, seeded_live_server):
     content = open(download_info.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.DictReader(io.StringIO(content)))
     assert sorted(row["기업"] for row in rows) == on_page == ["B기업", "C기업", "H기업"]
+
+
+def test_a_case_prints_on_at_most_two_a4_pages_without_navigation(browser, seeded_live_server):
+    context = browser.new_context(locale="ko-KR")
+    page = context.new_page()
+    page.goto(seeded_live_server.url + Case.objects.get(code="2017-L").get_absolute_url())
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".related").is_visible()
+    assert page.locator("h1").is_visible()
+    pdf = page.pdf(format="A4")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 2
+    context.close()
