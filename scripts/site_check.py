@@ -36,6 +36,7 @@ def demo_server():
             "DJANGO_SECRET_KEY": "site-check-only",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"sqlite:///{tmp}/site-check.sqlite3",
+            "DJANGO_STATIC_ROOT": f"{tmp}/static",
         }
         manage = [sys.executable, str(ROOT / "manage.py")]
         for command in (["migrate", "-v0"], ["seed", "-v0"], ["collectstatic", "--noinput", "-v0"]):

@@ -38,12 +38,12 @@ def fresh_pg_database(name):
     return f"{PG_SERVER}/{name}"
 
 
-def manage(database_url, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+def manage(database_url, *args, env=None):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**env, **BASE_ENV, "DATABASE_URL": database_url},
+        env={**clean, **BASE_ENV, **(env or {}), "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
         timeout=180,

@@ -27,7 +27,7 @@ def free_port():
 class Instance:
     """One gunicorn process, reached the way the proxy would reach it (X-Forwarded-Proto: https)."""
 
-    def __init__(self, database_url):
+    def __init__(self, database_url, static_root):
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
         env.update(
@@ -35,6 +35,7 @@ class Instance:
             DJANGO_SECRET_KEY="shared-secret-of-both-instances",
             DJANGO_ALLOWED_HOSTS="localhost",
             DJANGO_BEHIND_PROXY="1",
+            DJANGO_STATIC_ROOT=str(static_root),
             GUNICORN_WORKERS="1",
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
         )
@@ -72,8 +73,9 @@ class Instance:
         return response.status, set_cookies, response.read().decode()
 
     def login(self, username, password):
-        _, cookies, page = self.request("GET", "/admin/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        status, cookies, page = self.request("GET", "/admin/login/")
+        assert status == 200, (status, page[:500])
+        token = re.search(r"name=.csrfmiddlewaretoken. value=.([^\"']+)", page).group(1)
         form = {"username": username, "password": password, "csrfmiddlewaretoken": token, "next": "/admin/"}
         status, new_cookies, _ = self.request("POST", "/admin/login/", cookies=cookies, form=form)
         return status, {**cookies, **new_cookies}
@@ -84,16 +86,17 @@ class Instance:
 
 
 @needs_postgres
-def test_two_instances_share_sessions_and_lockouts():
+def test_two_instances_share_sessions_and_lockouts(tmp_path):
     database = fresh_pg_database("tracker_two_instances")
     manage(database, "migrate", "-v0")
+    manage(database, "collectstatic", "--noinput", "-v0", env={"DJANGO_STATIC_ROOT": str(tmp_path)})
     create = (
         "from django.contrib.auth.models import User; "
         "User.objects.create_superuser('alice', password='alice-long-password'); "
         "User.objects.create_superuser('bob', password='bob-long-password')"
     )
     manage(database, "shell", "-c", create)
-    first, second = Instance(database), Instance(database)
+    first, second = Instance(database, tmp_path), Instance(database, tmp_path)
     try:
         status, cookies = first.login("alice", "alice-long-password")
         assert status == 302

@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django_otp import devices_for_user, user_has_device
+from django_otp.admin import OTPAdminAuthenticationForm
+
+
+class TwoFactorLoginForm(OTPAdminAuthenticationForm):
+    """Password, plus the authenticator code for accounts that have enrolled one."""
+
+    def clean(self):
+        cleaned = AdminAuthenticationForm.clean(self)
+        user = self.get_user()
+        if user is not None and user_has_device(user):
+            self.clean_otp(user)
+        return cleaned
+
+    def _chosen_device(self, user):
+        # Staff enrol one authenticator app: use it without asking them to pick it from a list first.
+        device = super()._chosen_device(user)
+        if device is None and not self.cleaned_data.get("otp_device"):
+            devices = list(devices_for_user(user))
+            if len(devices) == 1:
+                device = devices[0]
+        return device
+
+
+class TrackerAdminSite(admin.AdminSite):
+    """The staff admin, with optional TOTP two-factor login.
+
+    A staff member who has enrolled a TOTP device must enter its code; superusers must have one when
+    DJANGO_REQUIRE_2FA is on. Enrol with `manage.py add_totp_device USERNAME`.
+    """
+
+    site_header = "기술지도 사례 관리"
+    site_title = "기술지도 사례 관리"
+    index_title = "관리 메뉴"
+    login_form = TwoFactorLoginForm
+    login_template = "otp/admin111/login.html"
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        user = request.user
+        if user.is_verified():
+            return True
+        if user_has_device(user):
+            return False  # enrolled: the password alone is not enough
+        return not (settings.REQUIRE_2FA and user.is_superuser)
