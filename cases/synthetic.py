@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Case, EvolutionPath, Firm, GuidanceArea, Industry, Mentor, Metric, Outcome, OutcomePattern
 from .seeding import seed as seed_study
@@ -128,6 +129,7 @@ def _mentor(rng, prefix, n):
 
 def _create_batch(rng, vocabulary, prefix, numbers, firm_count, mentor_count, firm_ids, mentor_ids):
     cases, areas_by_code, items_by_code, metrics_by_code = [], {}, {}, {}
+    published_at = timezone.now()
     for n in numbers:
         code = f"{prefix}-{n:07d}"
         draft = rng.random() < DRAFT_SHARE
@@ -147,6 +149,7 @@ def _create_batch(rng, vocabulary, prefix, numbers, firm_count, mentor_count, fi
                 started_year=started,
                 ended_year=ended if ended and ended > started else None,
                 status=Case.Status.DRAFT if draft else Case.Status.PUBLISHED,
+                published_at=None if draft else published_at,  # bulk_create skips Case.save()
                 source="합성 데이터 (성능 시험용)",
             )
         )

@@ -35,6 +35,9 @@ def test_generates_n_cases_and_keeps_the_study_intact(seeded):
     assert not synthetic.filter(status="published", outcome_pattern__isnull=True).exists()
     assert Outcome.objects.filter(case__in=synthetic).count() >= 120
     assert Metric.objects.filter(case__in=synthetic).exists()
+    # Published synthetic cases carry a publication time like real ones (the feed orders by it).
+    assert not synthetic.filter(status="published", published_at__isnull=True).exists()
+    assert not synthetic.filter(status="draft", published_at__isnull=False).exists()
 
 
 def test_synthetic_text_comes_from_the_study_and_is_searchable(seeded):

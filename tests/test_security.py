@@ -137,6 +137,7 @@ def test_over_long_query_string_is_a_korean_400(client, db):
     response = client.get("/cases/?q=" + "가" * 2000)
     assert response.status_code == 400
     assert "잘못된 요청입니다" in response.content.decode()
+    assert "default-src 'self'" in response["Content-Security-Policy"]  # refused requests keep the headers
 
 
 def test_too_many_parameters_is_a_400(client, db):

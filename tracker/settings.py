@@ -70,9 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "tracker.middleware.reject_oversized_queries",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the header middleware, so its 400 carries the security headers too.
+    "tracker.middleware.reject_oversized_queries",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.middleware.korean_unless_chosen",
