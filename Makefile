@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz lint check-migrations serve-prod screenshots audit clean
+.PHONY: run test fuzz lint check-migrations serve-prod screenshots audit bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ screenshots: $(DEV_STAMP)
 ## audit: Lighthouse (npm, on Debian's Chromium) on home, listing, detail and stats; scores into docs/audit.md
 audit: $(DEV_STAMP)
 	$(PY) scripts/site_check.py audit
+
+## bench: wrk against the production gunicorn on 100,000 cases in PostgreSQL; docs/performance.md (ARGS=--sqlite)
+bench: $(DEV_STAMP)
+	$(PY) scripts/bench.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

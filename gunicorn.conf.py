@@ -9,9 +9,13 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then (jittered so they do not all restart at once) to bound memory growth.
-max_requests = 1000
-max_requests_jitter = 100
+# Load the app once in the master and fork workers from it: a recycled worker starts in milliseconds instead of
+# re-importing Django (and the workers share the loaded code's memory).
+preload_app = True
+# Recycle workers now and then to bound memory growth, jittered widely so that under load they do not all hit the
+# limit in the same second (make bench saw that with a jitter of 10%).
+max_requests = 2000
+max_requests_jitter = 1000
 accesslog = "-"
 errorlog = "-"
 access_log_format = '{"time":"%(t)s","remote":"%(h)s","request":"%(r)s","status":%(s)s,"bytes":%(b)s,"ms":%(M)s}'

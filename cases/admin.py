@@ -8,6 +8,7 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from .facets import Vocabulary
 from .forms import CaseAdminForm, FirmAdminForm
 from .models import (
     Case,
@@ -50,6 +51,41 @@ class MetricInline(admin.TabularInline):
         return self.has_change_permission(request, obj)
 
 
+def case_overview(request):
+    """The change list's years and draft count, read once per request (cases/models.py: `overview`)."""
+    if not hasattr(request, "_case_overview"):
+        request._case_overview = Case.objects.overview()
+    return request._case_overview
+
+
+class VocabularyListFilter(admin.SimpleListFilter):
+    """Pick a pattern, industry or area by code; the three filters share one vocabulary query per request."""
+
+    kind = field_name = None
+
+    def lookups(self, request, model_admin):
+        if not hasattr(request, "_case_vocabulary"):
+            request._case_vocabulary = Vocabulary.load()
+        return [(item.code, item.name) for item in getattr(request._case_vocabulary, self.kind)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.field_name}__code": self.value()})
+        return queryset
+
+
+class PatternListFilter(VocabularyListFilter):
+    title, parameter_name, kind, field_name = _("성과 패턴"), "pattern", "pattern", "outcome_pattern"
+
+
+class IndustryListFilter(VocabularyListFilter):
+    title, parameter_name, kind, field_name = _("업종"), "industry", "industry", "firm__industry"
+
+
+class AreaListFilter(VocabularyListFilter):
+    title, parameter_name, kind, field_name = _("지도 분야"), "area", "area", "guidance_areas"
+
+
 class GuidanceYearFilter(admin.SimpleListFilter):
     """Drill down by guidance year (the study gives years, not dates, so no date_hierarchy)."""
 
@@ -57,7 +93,7 @@ class GuidanceYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        return [(year, f"{year}년") for year in Case.objects.years()]
+        return [(year, f"{year}년") for year in case_overview(request).years]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -85,7 +121,7 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
         "updated_at",
     )
     list_display_links = ("code", "firm")
-    list_filter = ("status", "outcome_pattern", "firm__industry", "guidance_areas", GuidanceYearFilter)
+    list_filter = ("status", PatternListFilter, IndustryListFilter, AreaListFilter, GuidanceYearFilter)
     search_fields = (
         "code",
         "firm__code",
@@ -145,7 +181,7 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
         return actions
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "drafts_awaiting": Case.objects.filter(status="draft").count()}
+        extra_context = {**(extra_context or {}), "drafts_awaiting": case_overview(request).drafts}
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):

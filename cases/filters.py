@@ -1,42 +1,64 @@
-"""The public filters, shared by the listing page, the API and (later) the exports."""
+"""The public filters, shared by the listing page, the statistics page, the exports and the API."""
 
-from collections import Counter
-from dataclasses import dataclass
+from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, GuidanceArea, Industry, OutcomePattern
+from .facets import FacetCounts, Vocabulary, build_facets, cache_key_for
+from .models import Case
 
 MAX_QUERY_LENGTH = 100
+DEFAULT_ORDER = "code"  # the case code: unique, indexed for published cases (migration 0007)
+
+
+class VocabularyFilter(django_filters.ChoiceFilter):
+    """A pattern, industry or guidance area chosen by its code.
+
+    The choices come from the filterset's vocabulary, loaded once per request in one query for all three filters
+    (so an active filter costs no lookup of its own); the queryset is filtered by id.
+    """
+
+    def __init__(self, *args, kind, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{self.field_name: self.parent.vocabulary.by_code(self.kind, value).id})
 
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # "2013.5" is a mistake to report, not a year to round
 
 
+class VocabularyChoices:
+    """A filter's choices, read from its filterset's vocabulary only when a value is checked or rendered.
+
+    Forms deep-copy their fields' choices; this must stay bound to its own filterset (and its request).
+    """
+
+    def __init__(self, filterset, kind):
+        self.filterset, self.kind = filterset, kind
+
+    def __call__(self):
+        return [(item.code, item.name) for item in getattr(self.filterset.vocabulary, self.kind)]
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class CaseFilter(django_filters.FilterSet):
-    pattern = django_filters.ModelChoiceFilter(
-        label=_("성과 패턴"),
-        field_name="outcome_pattern",
-        queryset=OutcomePattern.objects.all(),
-        to_field_name="code",
-        empty_label=_("전체"),
+    pattern = VocabularyFilter(
+        label=_("성과 패턴"), kind="pattern", field_name="outcome_pattern_id", empty_label=_("전체")
     )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("업종"),
-        field_name="firm__industry",
-        queryset=Industry.objects.all(),
-        to_field_name="code",
-        empty_label=_("전체"),
-    )
-    area = django_filters.ModelChoiceFilter(
+    industry = VocabularyFilter(label=_("업종"), kind="industry", field_name="firm__industry_id", empty_label=_("전체"))
+    area = VocabularyFilter(
         label=_("지도 분야"),
+        kind="area",
         field_name="guidance_areas",
-        queryset=GuidanceArea.objects.all(),
-        to_field_name="code",
         empty_label=_("전체"),
         distinct=False,  # one area per request: the join cannot repeat a case
     )
@@ -64,7 +86,7 @@ class CaseFilter(django_filters.FilterSet):
             "updated_at": _("수정일 오래된 순"),
             "-updated_at": _("최근 수정순"),
         },
-        empty_label=_("기본 (기업 코드순)"),
+        empty_label=_("기본 (사례 코드순)"),
     )
 
     class Meta:
@@ -77,77 +99,50 @@ class CaseFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def without(self, name):
-        """The cases this request's filters select, ignoring filter `name`.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("pattern", "industry", "area"):
+            self.filters[name].extra["choices"] = VocabularyChoices(self, name)
 
-        That is what each value of `name` is counted against. Reuses the validated values,
-        so no choice is looked up again. Call only after `is_valid()`.
+    @cached_property
+    def vocabulary(self):
+        return Vocabulary.load()
+
+    def filter_queryset(self, queryset):
+        """The filters, then the chosen order with the case code as tie-breaker (stable pages, reversible)."""
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(
+            *(queryset.query.order_by if self.form.cleaned_data.get("sort") else ()), DEFAULT_ORDER
+        )
+
+    def without(self, *names):
+        """The cases this request's filters select, ignoring the filters `names` (and the order).
+
+        That is what each value of a filter is counted against. Call only after `is_valid()`.
         """
-        queryset = self.queryset.all()
+        queryset = self.queryset.order_by()
         for filter_name, value in self.form.cleaned_data.items():
-            if filter_name != name:
+            if filter_name not in names and filter_name != "sort":
                 queryset = self.filters[filter_name].filter(queryset, value)
         return queryset
+
+    def active_values(self):
+        """The chosen pattern, industry and area (vocabulary objects) and year. Call only after `is_valid()`."""
+        data = self.form.cleaned_data
+        active = {
+            kind: self.vocabulary.by_code(kind, data[kind]) if data.get(kind) else None
+            for kind in ("pattern", "industry", "area")
+        }
+        active["year"] = data.get("year")
+        return active
+
+    def cache_key(self):
+        return cache_key_for(self.form.cleaned_data)
 
     def facets(self):
         """For each filter, every value with the number of cases it would give (other filters as they are).
 
-        One query per filter. Call only after `is_valid()`.
+        Cached per DataVersion token (cases/facets.py). Call only after `is_valid()`.
         """
-        active = self.form.cleaned_data
-        patterns = list(OutcomePattern.objects.with_case_counts(self.without("pattern")))
-        industries = Industry.objects.annotate(
-            case_count=Count("firms__cases", filter=Q(firms__cases__in=self.without("industry").values("pk")))
-        )
-        areas = GuidanceArea.objects.annotate(
-            case_count=Count("cases", filter=Q(cases__in=self.without("area").values("pk")))
-        )
-        return Facets(
-            patterns=patterns,
-            pattern=[FacetValue(p.code, p.name, p.case_count, p == active.get("pattern")) for p in patterns],
-            industry=[FacetValue(i.code, i.name, i.case_count, i == active.get("industry")) for i in industries],
-            area=[FacetValue(a.code, a.name, a.case_count, a == active.get("area")) for a in areas],
-            year=[
-                FacetValue(str(year), _("%(year)s년") % {"year": year}, count, year == active.get("year"))
-                for year, count in year_counts(self.without("year"))
-            ],
-        )
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    active: bool
-
-
-@dataclass
-class Facets:
-    patterns: list  # OutcomePattern objects with case_count, for the pattern cards
-    pattern: list
-    industry: list
-    area: list
-    year: list
-
-    @property
-    def total(self):
-        """Cases matching all filters. Every published case has a pattern (a DB constraint), so the
-        pattern counts add up to it and the page needs no COUNT(*) of its own."""
-        active = [value for value in self.pattern if value.active]
-        return sum(value.count for value in (active or self.pattern))
-
-    def chips(self):
-        """The active filter values, for the removable chips."""
-        names = {"pattern": _("성과 패턴"), "industry": _("업종"), "area": _("지도 분야"), "year": _("지도 연도")}
-        return [(name, label, value) for name, label in names.items() for value in getattr(self, name) if value.active]
-
-
-def year_counts(cases):
-    """(year, count) for every year some case's guidance period covers, newest first (one query)."""
-    counts = Counter()
-    periods = cases.exclude(started_year=None).order_by().values_list("started_year", "ended_year")
-    for start, end, n in periods.annotate(n=Count("pk")):
-        for year in range(start, (end or start) + 1):
-            counts[year] += n
-    return sorted(counts.items(), reverse=True)
+        counts = FacetCounts.cached(self, self.vocabulary.token)
+        return build_facets(counts, self.vocabulary, self.active_values())

@@ -4,8 +4,10 @@ Vocabularies staff extend (industries, guidance areas, outcome patterns, evoluti
 every fixture-loaded model has a natural key so `manage.py seed` can tell what already exists.
 """
 
+from dataclasses import dataclass
+
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, Q
+from django.db.models import Count, ExpressionWrapper, F, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from . import search
 
+SIMILAR_CANDIDATES = 200  # how many of the newest candidate cases a case page ranks as similar
 FIRST_PROGRAM_YEAR = 2008  # the program started in 2008 (study, section 1)
 LAST_PLAUSIBLE_YEAR = 2100
 
@@ -75,14 +78,6 @@ class GuidanceArea(CodedModel):
         return self.name
 
 
-class OutcomePatternQuerySet(models.QuerySet):
-    def with_case_counts(self, cases):
-        """Each pattern annotated with `case_count`: how many of `cases` it holds (one query)."""
-        return self.annotate(
-            case_count=Count("cases", filter=Q(cases__in=cases.order_by().values("pk")), distinct=True)
-        )
-
-
 class OutcomePattern(CodedModel):
     name = models.CharField(_("패턴명"), max_length=60, unique=True, help_text=_("예: 성과 패턴 1"))
     title = models.CharField(
@@ -94,8 +89,6 @@ class OutcomePattern(CodedModel):
     position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
 
     history = HistoricalRecords()
-
-    objects = CodeManager.from_queryset(OutcomePatternQuerySet)()
 
     class Meta:
         verbose_name = _("성과 패턴")
@@ -195,20 +188,46 @@ class CaseQuerySet(models.QuerySet):
         """A case page: the listing's joins plus its outcomes and metrics."""
         return self.for_listing().prefetch_related("outcome_items", "metrics")
 
-    def related_to(self, case, limit=6):
-        """Other published cases of the same pattern or sharing a guidance area, closest first (one query)."""
-        shared_areas = Count("guidance_areas", filter=Q(guidance_areas__cases=case))
+    def with_similar(self, pk, limit=6, candidates=SIMILAR_CANDIDATES):
+        """Case `pk` first, then up to `limit` others of these cases most like it (one query).
+
+        Most like it: most guidance areas shared, then the same outcome pattern, then by code. Only the newest
+        `candidates` cases sharing an area and the newest sharing the pattern are ranked, so the cost stays
+        fixed however many cases exist (with fewer candidates than that, the ranking is exact).
+        Each case carries `shared_areas`. Empty when there is no case `pk` among these.
+        """
+        areas_of_case = Case.guidance_areas.through.objects.filter(case_id=pk).values("guidancearea_id")
+        pattern_of_case = Subquery(Case.objects.filter(pk=pk).order_by().values("outcome_pattern_id"))
+        sharing_an_area = (
+            Case.guidance_areas.through.objects.filter(guidancearea_id__in=areas_of_case)
+            .exclude(case_id=pk)
+            .order_by("-case_id")
+            .values("case_id")[:candidates]
+        )
+        sharing_the_pattern = (
+            Case.objects.published()
+            .filter(outcome_pattern_id=pattern_of_case)
+            .exclude(pk=pk)
+            .order_by("-pk")
+            .values("pk")[:candidates]
+        )
+        # One id list (a UNION ALL, each part read newest first from an index and cut short), rather than
+        # `pk = X OR pk IN (...) OR pk IN (...)`, which PostgreSQL can only answer by scanning every case.
+        area_sql, area_params = sharing_an_area.query.sql_with_params()
+        pattern_sql, pattern_params = sharing_the_pattern.query.sql_with_params()
+        ids = RawSQL(
+            f"SELECT %s UNION ALL SELECT * FROM ({area_sql}) AS a UNION ALL SELECT * FROM ({pattern_sql}) AS p",
+            [pk, *area_params, *pattern_params],
+        )
         return (
-            self.published()
-            .exclude(pk=case.pk)
-            .filter(Q(outcome_pattern_id=case.outcome_pattern_id) | Q(guidance_areas__cases=case))
-            .select_related("firm", "outcome_pattern")
+            self.filter(pk__in=ids)
+            .select_related("firm__industry", "mentor", "outcome_pattern", "evolution_path")
             .annotate(
-                shared_areas=shared_areas,
-                same_pattern=ExpressionWrapper(Q(outcome_pattern_id=case.outcome_pattern_id), models.BooleanField()),
+                is_this=ExpressionWrapper(Q(pk=pk), models.BooleanField()),
+                shared_areas=Count("guidance_areas", filter=Q(guidance_areas__in=areas_of_case)),
+                same_pattern=ExpressionWrapper(Q(outcome_pattern_id=pattern_of_case), models.BooleanField()),
             )
-            .order_by("-shared_areas", "-same_pattern", "firm__code")
-            .distinct()[:limit]
+            .order_by("-is_this", "-shared_areas", "-same_pattern", "code")[: limit + 1]
         )
 
     def recently_published(self, limit=20):
@@ -226,11 +245,13 @@ class CaseQuerySet(models.QuerySet):
         for term in search.search_terms(query):
             if len(term) >= 2 and search.uses_bigram_index():
                 # Candidates from the bigram GIN index (a self-contained subquery, so it also works where
-                # this queryset is itself nested); the substring test below stays the truth.
+                # this queryset is itself nested); longer words are confirmed by the substring test.
                 candidates = RawSQL(
                     "SELECT id FROM cases_case WHERE search_bigrams @@ %s::tsquery", [search.bigram_tsquery(term)]
                 )
                 queryset = queryset.filter(pk__in=candidates)
+                if len(term) == 2:
+                    continue  # the word is one bigram: the index's answer is exact, no substring test needed
             queryset = queryset.filter(search_text__contains=term)
         return queryset
 
@@ -242,12 +263,21 @@ class CaseQuerySet(models.QuerySet):
         self.model.objects.bulk_update(cases, ["search_text"], batch_size=1000)
         return len(cases)
 
-    def years(self):
-        """Every year covered by some case's guidance period, newest first (one query)."""
-        years = set()
-        for start, end in self.exclude(started_year=None).values_list("started_year", "ended_year").distinct():
-            years.update(range(start, (end or start) + 1))
-        return sorted(years, reverse=True)
+    def overview(self):
+        """Every year some case's guidance period covers (newest first) and the number of drafts, in one query."""
+        years, drafts = set(), 0
+        periods = self.order_by().values_list("started_year", "ended_year")
+        for start, end, draft_count in periods.annotate(drafts=Count("pk", filter=Q(status=Case.Status.DRAFT))):
+            drafts += draft_count
+            if start is not None:
+                years.update(range(start, (end or start) + 1))
+        return CaseOverview(sorted(years, reverse=True), drafts)
+
+
+@dataclass
+class CaseOverview:
+    years: list
+    drafts: int
 
 
 class Case(models.Model):
@@ -344,7 +374,19 @@ class Case(models.Model):
                 violation_error_message=_("공개하는 사례에는 성과 패턴이 있어야 합니다."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "outcome_pattern"], name="case_status_pattern_idx")]
+        # What the public queries filter and order by (docs/performance.md has the EXPLAIN output):
+        # published cases in code order (the listing's default order, and backwards for its last pages),
+        # by pattern in code order, and by guidance year.
+        indexes = [
+            models.Index(fields=["status", "outcome_pattern"], name="case_status_pattern_idx"),
+            models.Index(fields=["code"], name="case_published_code_idx", condition=Q(status="published")),
+            models.Index(
+                fields=["outcome_pattern", "code"], name="case_published_pattern_idx", condition=Q(status="published")
+            ),
+            models.Index(
+                fields=["started_year", "ended_year"], name="case_published_year_idx", condition=Q(status="published")
+            ),
+        ]
         permissions = [("publish_case", _("사례를 공개하거나 작성 중으로 되돌릴 수 있음"))]
 
     def __str__(self):
@@ -485,6 +527,29 @@ def format_quantity(number, unit, qualifier=Metric.Qualifier.EXACT):
     if qualifier == Metric.Qualifier.AT_LEAST:
         return f"{text} 이상"
     return text
+
+
+class DataVersion(models.Model):
+    """One row whose token changes whenever a table the listing's counts read is written.
+
+    Database triggers (migration 0007) set a new random token on every insert, update or delete of cases,
+    their guidance areas and firms, whatever the path: admin, import, seed, bulk loads, raw SQL. Counts cached
+    under a token (cases/facets.py) are therefore never served after the data changed. A random token, not a
+    counter, so a rolled-back write can never hand out a token again.
+    """
+
+    token = models.BigIntegerField(_("토큰"))
+
+    class Meta:
+        verbose_name = _("데이터 버전")
+        verbose_name_plural = _("데이터 버전")
+
+    def __str__(self):
+        return str(self.token)
+
+    @classmethod
+    def current_token(cls):
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 class SeedRecord(models.Model):

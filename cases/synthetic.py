@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Case, EvolutionPath, Firm, GuidanceArea, Industry, Mentor, Metric, Outcome, OutcomePattern
@@ -103,7 +103,17 @@ def generate_cases(count, *, seed=0, batch_size=2000, progress=None):
             created += _create_batch(rng, vocabulary, prefix, numbers, firm_count, mentor_count, firm_ids, mentor_ids)
         if progress:
             progress(numbers[-1] + 1, count)
+    analyze_cases()
     return created
+
+
+def analyze_cases():
+    """Refresh the planner's statistics: after a bulk load they describe the empty tables, and PostgreSQL would
+    plan the public queries for a handful of rows (autovacuum catches up only later)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in ("cases_firm", "cases_mentor", "cases_case", "cases_case_guidance_areas", "cases_outcome"):
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _firm(rng, vocabulary, prefix, n):

@@ -1,35 +1,30 @@
-from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, stats
 from .filters import CaseFilter
-from .models import Case, OutcomePattern
+from .models import Case
+from .pagination import TailPaginator
 
 PAGE_SIZE = 20
 
 
 def home(request):
-    patterns = OutcomePattern.objects.with_case_counts(Case.objects.published())
-    return render(request, "cases/home.html", {"patterns": patterns})
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total, so it does not run COUNT(*) again."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # fills the cached_property
+    filterset = CaseFilter({}, queryset=Case.objects.published(), request=request)
+    filterset.is_valid()  # no parameters: always valid
+    return render(request, "cases/home.html", {"patterns": filterset.facets().patterns})
 
 
 def case_list(request):
-    filterset = CaseFilter(request.GET, queryset=Case.objects.for_listing(), request=request)
+    filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request)
     if not filterset.is_valid():
         # Bad parameters are the visitor's mistake: say which, in Korean, and list nothing.
         return render(request, "cases/case_list.html", {"filter": filterset, "page": None}, status=400)
     facets = filterset.facets()
-    page = CountedPaginator(filterset.qs, PAGE_SIZE, count=facets.total).get_page(request.GET.get("page"))
+    paginator = TailPaginator(filterset.qs, PAGE_SIZE, count=facets.total, rows=Case.objects.for_listing())
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "cases/case_list.html",
@@ -38,23 +33,26 @@ def case_list(request):
             "facets": facets,
             "page": page,
             "patterns": facets.patterns,
-            "active_pattern": filterset.form.cleaned_data.get("pattern"),
+            "active_pattern": filterset.active_values()["pattern"],
             "q": filterset.form.cleaned_data.get("q") or "",
         },
     )
 
 
 def case_detail(request, pk):
-    case = get_object_or_404(Case.objects.for_detail(), pk=pk)
-    related = Case.objects.related_to(case)
+    case, *related = Case.objects.published().with_similar(pk) or [None]
+    if case is None or case.pk != pk:
+        raise Http404
+    prefetch_related_objects([case, *related], "guidance_areas")
+    prefetch_related_objects([case], "outcome_items", "metrics")
     return render(request, "cases/case_detail.html", {"case": case, "related": related})
 
 
 def _export(request, kind):
-    filterset = CaseFilter(request.GET, queryset=Case.objects.for_listing(), request=request)
+    filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request)
     if not filterset.is_valid():
         return render(request, "cases/case_list.html", {"filter": filterset, "page": None}, status=400)
-    rows = exports.export_rows(filterset.qs, request.build_absolute_uri)
+    rows = exports.export_rows(filterset.qs.for_listing(), request.build_absolute_uri)
     if kind == "csv":
         response = StreamingHttpResponse(exports.csv_chunks(rows), content_type="text/csv; charset=utf-8")
     else:
@@ -73,7 +71,7 @@ def export_xlsx(request):
 
 def statistics(request):
     """Counts by pattern, industry, area and year for the same filters as the listing."""
-    filterset = CaseFilter(request.GET, queryset=Case.objects.for_listing(), request=request)
+    filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request)
     if not filterset.is_valid():
         return render(request, "cases/stats.html", {"filter": filterset}, status=400)
     facets = filterset.facets()

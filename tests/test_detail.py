@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, Metric
-from tests.factories import make_area, make_case
+from cases.models import Case
+from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -50,20 +50,6 @@ def test_draft_case_page_is_a_korean_404(client, db):
 @pytest.mark.parametrize("path", ["/cases/0/", "/cases/99999999999999999999999/", "/cases/abc/", "/cases/-1/"])
 def test_unknown_case_ids_are_404_not_500(client, db, path):
     assert client.get(path).status_code == 404
-
-
-def test_case_page_query_count_is_fixed(client, db, django_assert_num_queries):
-    few = make_case(areas=[make_area()])
-    Metric.objects.create(case=few, name="지표", unit="%", value=1)
-    many = make_case(areas=[make_area() for _ in range(10)])
-    for n in range(10):
-        Metric.objects.create(case=many, name=f"지표 {n}", unit="%", value=n, position=n)
-        many.outcome_items.create(position=n, text=f"성과 {n}")
-    # The case with its joins, areas, outcomes, metrics, and the related cases.
-    with django_assert_num_queries(5):
-        client.get(few.get_absolute_url())
-    with django_assert_num_queries(5):
-        client.get(many.get_absolute_url())
 
 
 def test_home_explains_the_program_and_leads_to_the_listing(client, seeded):

@@ -208,14 +208,3 @@ def test_search_terms_are_highlighted_and_escaped(client, seeded):
     assert "<mark>금형</mark>" in html
     html = client.get(LIST, {"q": "<script>"}).content.decode()
     assert "<script>" not in html.split("<main")[1]
-
-
-def test_unfiltered_listing_costs_six_queries_at_any_size(client, db, django_assert_num_queries):
-    pattern = make_pattern()
-    make_case(outcome_pattern=pattern, areas=[make_area()], started_year=2013)
-    with django_assert_num_queries(6):
-        client.get(LIST)
-    for _ in range(49):
-        make_case(outcome_pattern=pattern, areas=[make_area()], started_year=2014, ended_year=2015)
-    with django_assert_num_queries(6):
-        client.get(LIST)

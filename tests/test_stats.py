@@ -43,8 +43,3 @@ def test_stats_bad_filter_is_400(client, seeded):
     response = client.get("/stats/", {"area": "nope"})
     assert response.status_code == 400
     assert "검색 조건을 확인해 주세요" in response.content.decode()
-
-
-def test_stats_query_count_is_fixed(client, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
-        client.get("/stats/")

@@ -39,6 +39,12 @@ class TrackerAdminSite(admin.AdminSite):
     login_template = "otp/admin111/login.html"
 
     def has_permission(self, request):
+        # Asked several times per page; the device lookup is a query, so answer once per request.
+        if not hasattr(request, "_tracker_admin_permission"):
+            request._tracker_admin_permission = self._has_permission(request)
+        return request._tracker_admin_permission
+
+    def _has_permission(self, request):
         if not super().has_permission(request):
             return False
         user = request.user

@@ -1,0 +1,91 @@
+"""Cached facet counts are never served after the data changed, whatever path changed it."""
+
+import pytest
+from django.db import connection, transaction
+
+from cases.models import Case, DataVersion, Firm, GuidanceArea, Industry
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/cases/"
+
+
+def counts(client, kind, params=None):
+    """{code: count} of one facet, as the listing shows it."""
+    facets = client.get(LIST, params or {}).context["facets"]
+    return {value.value: value.count for value in getattr(facets, kind)}
+
+
+def total(client, params=None):
+    return client.get(LIST, params or {}).context["page"].paginator.count
+
+
+def test_publishing_and_unpublishing_through_the_model_update_the_counts(client, seeded):
+    assert total(client) == 12  # the counts are now cached
+    j = Case.objects.get(firm__code="J")
+    j.status = Case.Status.DRAFT
+    j.save()
+    assert total(client) == 11
+    assert counts(client, "pattern")["1"] == 5
+    j.status = Case.Status.PUBLISHED
+    j.save()
+    assert total(client) == 12
+
+
+def test_a_bulk_update_that_sends_no_signal_still_updates_the_counts(client, seeded):
+    assert counts(client, "pattern") == {"1": 6, "2": 6}
+    Case.objects.filter(firm__code__in=["A", "B"]).update(status=Case.Status.DRAFT)  # database triggers see it
+    assert counts(client, "pattern") == {"1": 6, "2": 4}
+
+
+def test_raw_sql_changes_update_the_counts(client, seeded):
+    assert total(client, {"year": "2013"}) > 0
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET started_year = NULL, ended_year = NULL")
+    assert total(client, {"year": "2013"}) == 0
+
+
+def test_moving_a_firm_to_another_industry_moves_its_case(client, seeded):
+    before = counts(client, "industry")
+    firm = Firm.objects.get(code="J")
+    old, new = firm.industry, Industry.objects.exclude(pk=firm.industry_id).first()
+    firm.industry = new
+    firm.save()
+    after = counts(client, "industry")
+    assert after[old.code] == before[old.code] - 1
+    assert after[new.code] == before[new.code] + 1
+
+
+def test_changing_a_case_s_areas_updates_the_area_counts(client, seeded):
+    j = Case.objects.get(firm__code="J")
+    area = j.guidance_areas.first()
+    before = counts(client, "area")[area.code]
+    j.guidance_areas.remove(area)
+    assert counts(client, "area")[area.code] == before - 1
+
+
+def test_renaming_a_vocabulary_shows_at_once(client, seeded):
+    client.get(LIST)
+    GuidanceArea.objects.filter(code="welding").update(name="용접 기술")
+    html = client.get(LIST).content.decode()
+    assert "용접 기술 (" in html
+
+
+def test_a_new_case_shows_in_the_counts_and_a_deleted_one_leaves(client, seeded):
+    j = Case.objects.get(firm__code="J")
+    assert total(client, {"q": "금형"}) == 1
+    j.delete()
+    assert total(client, {"q": "금형"}) == 0
+
+
+def test_every_write_changes_the_token_and_a_rolled_back_one_leaves_no_trace(seeded):
+    token = DataVersion.current_token()
+    Case.objects.filter(firm__code="A").update(outcomes="고친 성과")
+    changed = DataVersion.current_token()
+    assert changed != token
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Case.objects.filter(firm__code="A").update(outcomes="되돌릴 성과")
+        raise RuntimeError
+    assert DataVersion.current_token() == changed
+    Case.objects.filter(firm__code="A").count()  # reads change nothing
+    assert DataVersion.current_token() == changed

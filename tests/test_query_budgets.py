@@ -1,0 +1,150 @@
+"""Query budgets: what each page costs, pinned at 1 and at 50 cases (the numbers must not grow with the data).
+
+Every write changes the DataVersion token, so each measurement after adding cases is a cold one: the facet
+counts are computed, not served from the cache. docs/performance.md has the budgets and the measured speed.
+"""
+
+from itertools import count
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.facets import CACHE_ALIAS
+from cases.models import Case, Metric
+from tests.factories import make_area, make_firm, make_industry, make_mentor, make_pattern
+
+pytestmark = pytest.mark.django_db
+
+LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, STATS_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 6, 4, 5, 6, 10
+
+_serial = count(1)
+
+
+class Program:
+    """Cases that all match the filters below, with shared vocabularies (as real data has)."""
+
+    def __init__(self):
+        self.pattern, self.other_pattern = make_pattern(code="one"), make_pattern(code="two")
+        self.industry = make_industry(code="molding")
+        self.areas = [make_area(code="mold"), make_area(code="quality"), make_area(code="welding")]
+        self.firms = [make_firm(industry=self.industry) for _ in range(3)]
+        self.mentor = make_mentor()
+
+    def add_cases(self, n):
+        for _ in range(n):
+            i = next(_serial)
+            case = Case.objects.create(
+                code=f"budget-{i:04d}",
+                firm=self.firms[i % 3],
+                mentor=self.mentor,
+                guidance=f"사출 금형 설계 지도 {i}",
+                outcomes="불량률 감소",
+                outcome_pattern=self.pattern,
+                started_year=2013,
+                ended_year=2015,
+                status=Case.Status.PUBLISHED,
+            )
+            case.guidance_areas.set(self.areas[: 2 + i % 2])  # every case in mold and quality
+            case.outcome_items.create(position=1, text=f"성과 {i}")
+            Metric.objects.create(case=case, name="불량률", unit="%", value=i)
+
+    @property
+    def last_case(self):
+        return Case.objects.order_by("-pk").first()
+
+
+@pytest.fixture
+def program(db):
+    return Program()
+
+
+def queries_for(client, url, params=None, expected_status=200):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params or {})
+    assert response.status_code == expected_status, response.content[:300]
+    return len(context.captured_queries)
+
+
+def at_1_and_50_cases(program, measure):
+    """`measure()` with one case and with fifty (both cold: adding cases changes the DataVersion token)."""
+    program.add_cases(1)
+    with_one = measure()
+    program.add_cases(49)
+    with_fifty = measure()
+    return with_one, with_fifty
+
+
+ALL_FILTERS = {"pattern": "one", "industry": "molding", "area": "mold", "year": "2014", "q": "사출 금형"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"pattern": "one"},
+        {"industry": "molding"},
+        {"area": "mold"},
+        {"year": "2014"},
+        {"q": "금형"},
+        {"q": "사출금형 지도", "sort": "-year"},
+        {"pattern": "one", "area": "quality", "sort": "firm"},
+        ALL_FILTERS,
+        {**ALL_FILTERS, "sort": "-updated", "page": "2"},
+        {"page": "3"},  # the last page at 50 cases, read from the end
+    ],
+    ids=lambda params: "&".join(f"{k}={v}" for k, v in params.items()) or "unfiltered",
+)
+def test_listing_with_any_filters_and_all_facet_counts(client, program, params):
+    with_one, with_fifty = at_1_and_50_cases(program, lambda: queries_for(client, "/cases/", params))
+    assert with_one == with_fifty <= LISTING_BUDGET
+
+
+def test_a_warm_listing_costs_three_queries_and_counts_nothing(client, program):
+    program.add_cases(50)
+    client.get("/cases/", ALL_FILTERS)
+    with CaptureQueriesContext(connection) as context:
+        client.get("/cases/", ALL_FILTERS)
+    # The vocabularies with the DataVersion token, the page's cases, their guidance areas: no COUNT, no GROUP BY.
+    assert len(context.captured_queries) == 3
+    assert not any("COUNT(" in query["sql"].upper() for query in context.captured_queries)
+
+
+def test_case_page(client, program):
+    with_one, with_fifty = at_1_and_50_cases(program, lambda: queries_for(client, f"/cases/{program.last_case.pk}/"))
+    assert with_one == with_fifty <= CASE_PAGE_BUDGET
+
+
+@pytest.mark.parametrize("params", [{}, ALL_FILTERS], ids=["unfiltered", "all-filters"])
+def test_api_list(client, program, params):
+    with_one, with_fifty = at_1_and_50_cases(program, lambda: queries_for(client, "/api/cases/", params))
+    assert with_one == with_fifty <= API_LIST_BUDGET
+
+
+def test_api_last_page_costs_what_the_first_costs(client, program):
+    program.add_cases(50)
+    assert queries_for(client, "/api/cases/", {"page": "3"}) == queries_for(client, "/api/cases/") <= API_LIST_BUDGET
+
+
+@pytest.mark.parametrize("params", [{}, ALL_FILTERS], ids=["unfiltered", "all-filters"])
+def test_stats_page(client, program, params):
+    with_one, with_fifty = at_1_and_50_cases(program, lambda: queries_for(client, "/stats/", params))
+    assert with_one == with_fifty <= STATS_BUDGET
+
+
+@pytest.mark.parametrize("params", [{}, {"pattern": "one", "area": "mold", "year": "2014", "q": "금형"}])
+def test_admin_case_change_list(client, program, params):
+    user = User.objects.create_user("editor", password="a-long-staff-password", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="cases"))
+    client.force_login(user)
+    with_one, with_fifty = at_1_and_50_cases(program, lambda: queries_for(client, "/admin/cases/case/", params))
+    assert with_one == with_fifty <= ADMIN_CHANGE_LIST_BUDGET
+
+
+def test_budgets_hold_with_an_empty_cache(client, program):
+    """The cold path is what the budgets above measure; an evicted cache must not cost more."""
+    program.add_cases(5)
+    caches[CACHE_ALIAS].clear()
+    assert queries_for(client, "/cases/", ALL_FILTERS) <= LISTING_BUDGET
