@@ -2,8 +2,11 @@
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.response import Response
 
+from .facets import Vocabulary, page_cache, page_cache_key, remember
 from .filters import CaseFilter
 from .models import Case, Firm, Metric, OutcomePattern
 
@@ -91,8 +94,32 @@ class CaseListSerializer(CaseSerializer):
         fields = [name for name in CaseSerializer.Meta.fields if name != "outcome_details"]
 
 
+class CaseFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, handing the filterset the vocabularies the list view already loaded."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "vocabulary": getattr(view, "vocabulary", None),
+        }
+
+
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CaseFilter
+    filter_backends = [CaseFilterBackend]
+    vocabulary = None
+
+    def list(self, request, *args, **kwargs):
+        """A list page, cached like the public pages (cases/facets.py) under the data version and the full URL."""
+        self.vocabulary = Vocabulary.load()
+        key = page_cache_key(request, self.vocabulary.token, absolute=True)  # results hold absolute URLs
+        data = page_cache().get(key) if key else None
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        if key:
+            remember(page_cache(), key, response.data)
+        return response
 
     def get_queryset(self):
         if self.action == "list":

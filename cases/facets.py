@@ -1,25 +1,32 @@
-"""The listing's facet counts: for each filter, every value with the number of cases it would give.
+"""The listing's facet counts (for each filter, every value with the number of cases it would give) and the
+cache of the public pages.
 
 Counting aggregates every matching case, which at 100,000 cases costs far more than the page itself, so the
-counts are cached per process under the DataVersion token (one small query per request reads it). Triggers
-change the token on every write to cases, their areas or firms (migration 0007), so cached counts are never
+counts, and the rendered results of the listing and statistics pages, are cached under the DataVersion token.
+Database triggers change the token on every write the pages depend on (migration 0007), so nothing cached is
 served after staff publish, edit or import anything, on any instance. The vocabularies (pattern, industry and
-area names) are not cached: they come fresh with the token in one query (`Vocabulary.load`).
+area names) come fresh with the token in one query (`Vocabulary.load`).
 
-Cold, a listing costs 1 (vocabulary + token) + 3 (counts) + 2 (rows and their areas) queries; warm, 3.
+Cold, a listing costs 1 (vocabularies + token) + 3 (counts) + 2 (rows and their areas) queries; warm, 1.
 """
 
+import functools
 import hashlib
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import Count, IntegerField, Value
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import DataVersion, GuidanceArea, Industry, OutcomePattern
 
-CACHE_ALIAS = "facets"
+CACHE_ALIAS = "public"
+logger = logging.getLogger(__name__)
 VOCABULARY_KINDS = ("pattern", "industry", "area")
 
 
@@ -35,43 +42,10 @@ class Vocabulary:
     @classmethod
     def load(cls):
         """One query: the three small vocabularies and the token, as a UNION ALL of uniform rows."""
-        columns = ("kind", "id", "code", "name", "position", "title", "korean_side", "japanese_side", "description")
-        blank = Value("")
-        rows = (
-            OutcomePattern.objects.order_by()
-            .annotate(kind=Value("pattern"))
-            .values_list(*columns)
-            .union(
-                Industry.objects.order_by()
-                .annotate(
-                    kind=Value("industry"), title=blank, korean_side=blank, japanese_side=blank, description=blank
-                )
-                .values_list(*columns),
-                GuidanceArea.objects.order_by()
-                .annotate(
-                    kind=Value("area"),
-                    position=Value(0, IntegerField()),
-                    title=blank,
-                    korean_side=blank,
-                    japanese_side=blank,
-                )
-                .values_list(*columns),
-                DataVersion.objects.filter(pk=1)
-                .order_by()
-                .annotate(
-                    kind=Value("token"),
-                    code=blank,
-                    name=blank,
-                    position=Value(0, IntegerField()),
-                    title=blank,
-                    korean_side=blank,
-                    japanese_side=blank,
-                    description=blank,
-                )
-                .values_list("kind", "token", *columns[2:]),
-                all=True,
-            )
-        )
+        sql, params = vocabulary_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         vocabulary = cls()
         for kind, pk, code, name, position, title, korean_side, japanese_side, description in rows:
             if kind == "token":
@@ -101,6 +75,48 @@ class Vocabulary:
 
     def by_code(self, kind, code):
         return next((item for item in getattr(self, kind) if item.code == code), None)
+
+
+@functools.cache
+def vocabulary_sql():
+    """The SQL of Vocabulary.load, compiled by the ORM once per process (compiling a four-part UNION costs more
+    than running it, and it has no per-request parameters)."""
+    columns = ("kind", "id", "code", "name", "position", "title", "korean_side", "japanese_side", "description")
+    blank = Value("")
+    union = (
+        OutcomePattern.objects.order_by()
+        .annotate(kind=Value("pattern"))
+        .values_list(*columns)
+        .union(
+            Industry.objects.order_by()
+            .annotate(kind=Value("industry"), title=blank, korean_side=blank, japanese_side=blank, description=blank)
+            .values_list(*columns),
+            GuidanceArea.objects.order_by()
+            .annotate(
+                kind=Value("area"),
+                position=Value(0, IntegerField()),
+                title=blank,
+                korean_side=blank,
+                japanese_side=blank,
+            )
+            .values_list(*columns),
+            DataVersion.objects.filter(pk=1)
+            .order_by()
+            .annotate(
+                kind=Value("token"),
+                code=blank,
+                name=blank,
+                position=Value(0, IntegerField()),
+                title=blank,
+                korean_side=blank,
+                japanese_side=blank,
+                description=blank,
+            )
+            .values_list("kind", "token", *columns[2:]),
+            all=True,
+        )
+    )
+    return union.query.sql_with_params()
 
 
 @dataclass
@@ -150,7 +166,7 @@ class FacetCounts:
 
     @classmethod
     def cached(cls, filterset, token):
-        """The counts for this filterset's cleaned values under `token`, computed once per process and token."""
+        """The counts for this filterset's cleaned values under `token`, computed once per instance and token."""
         if token is None:  # no DataVersion row (a freshly flushed database): nothing safe to cache under
             return cls.count(filterset)
         cache = caches[CACHE_ALIAS]
@@ -158,7 +174,7 @@ class FacetCounts:
         counts = cache.get(key)
         if counts is None:
             counts = cls.count(filterset)
-            cache.set(key, counts)
+            remember(cache, key, counts)
         return counts
 
 
@@ -217,3 +233,27 @@ def cache_key_for(cleaned_data):
             continue  # the order does not change any count
         parts.append(f"{name}={getattr(value, 'code', value)}")
     return hashlib.sha256("&".join(parts).encode()).hexdigest()[:32]
+
+
+def remember(cache, key, value):
+    """Store in the cache; a cache that cannot be written (a full disk, a read-only DJANGO_CACHE_DIR) costs speed,
+    never a page."""
+    try:
+        cache.set(key, value)
+    except OSError:
+        logger.warning("could not write the page cache", exc_info=True)
+
+
+def page_cache():
+    """Where rendered public pages are kept (a dummy cache when CACHE_PUBLIC_PAGES is off)."""
+    return caches[CACHE_ALIAS if settings.CACHE_PUBLIC_PAGES else "disabled"]
+
+
+def page_cache_key(request, token, absolute=False):
+    """A public page's key: the data version, the language and the full URL (with scheme and host if `absolute`).
+    None when nothing may be cached (no token: a freshly flushed database)."""
+    if token is None:
+        return None
+    url = request.build_absolute_uri() if absolute else request.get_full_path()
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return f"page:{token}:{get_language()}:{digest}"

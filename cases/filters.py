@@ -99,8 +99,10 @@ class CaseFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, vocabulary=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if vocabulary is not None:  # already loaded by the view (with the token it needed)
+            self.vocabulary = vocabulary
         for name in ("pattern", "industry", "area"):
             self.filters[name].extra["choices"] = VocabularyChoices(self, name)
 

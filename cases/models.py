@@ -7,8 +7,9 @@ every fixture-loaded model has a natural key so `manage.py seed` can tell what a
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, Q, Subquery
+from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -211,6 +212,13 @@ class CaseQuerySet(models.QuerySet):
             .order_by("-pk")
             .values("pk")[:candidates]
         )
+        shared_with_case = (
+            Case.guidance_areas.through.objects.filter(case_id=OuterRef("pk"), guidancearea_id__in=areas_of_case)
+            .order_by()
+            .values("case_id")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
         # One id list (a UNION ALL, each part read newest first from an index and cut short), rather than
         # `pk = X OR pk IN (...) OR pk IN (...)`, which PostgreSQL can only answer by scanning every case.
         area_sql, area_params = sharing_an_area.query.sql_with_params()
@@ -219,15 +227,19 @@ class CaseQuerySet(models.QuerySet):
             f"SELECT %s UNION ALL SELECT * FROM ({area_sql}) AS a UNION ALL SELECT * FROM ({pattern_sql}) AS p",
             [pk, *area_params, *pattern_params],
         )
+        ranking = {
+            "is_this": ExpressionWrapper(Q(pk=pk), models.BooleanField()),
+            "shared_areas": Coalesce(Subquery(shared_with_case), 0),
+            "same_pattern": ExpressionWrapper(Q(outcome_pattern_id=pattern_of_case), models.BooleanField()),
+        }
+        order = ("-is_this", "-shared_areas", "-same_pattern", "code")
+        # Ranked on the bare rows; only the winners are joined to their firm, mentor, pattern and path.
+        winners = self.filter(pk__in=ids).annotate(**ranking).order_by(*order).values("pk")[: limit + 1]
         return (
-            self.filter(pk__in=ids)
+            self.filter(pk__in=winners)
             .select_related("firm__industry", "mentor", "outcome_pattern", "evolution_path")
-            .annotate(
-                is_this=ExpressionWrapper(Q(pk=pk), models.BooleanField()),
-                shared_areas=Count("guidance_areas", filter=Q(guidance_areas__in=areas_of_case)),
-                same_pattern=ExpressionWrapper(Q(outcome_pattern_id=pattern_of_case), models.BooleanField()),
-            )
-            .order_by("-is_this", "-shared_areas", "-same_pattern", "code")[: limit + 1]
+            .annotate(**ranking)
+            .order_by(*order)
         )
 
     def recently_published(self, limit=20):
@@ -530,12 +542,12 @@ def format_quantity(number, unit, qualifier=Metric.Qualifier.EXACT):
 
 
 class DataVersion(models.Model):
-    """One row whose token changes whenever a table the listing's counts read is written.
+    """One row whose token changes whenever a table the public listing and statistics read is written.
 
-    Database triggers (migration 0007) set a new random token on every insert, update or delete of cases,
-    their guidance areas and firms, whatever the path: admin, import, seed, bulk loads, raw SQL. Counts cached
-    under a token (cases/facets.py) are therefore never served after the data changed. A random token, not a
-    counter, so a rolled-back write can never hand out a token again.
+    Database triggers (migration 0007) set a new random token on every insert, update or delete of cases, their
+    guidance areas, firms, industries, areas and patterns, whatever the path: admin, import, seed, bulk loads, raw
+    SQL. What is cached under a token (facet counts, rendered page parts: cases/facets.py) is therefore never
+    served after the data changed. A random token, not a counter, so a rolled-back write never hands one out again.
     """
 
     token = models.BigIntegerField(_("토큰"))

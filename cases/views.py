@@ -1,9 +1,11 @@
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, stats
+from .facets import Vocabulary, page_cache, page_cache_key, remember
 from .filters import CaseFilter
 from .models import Case
 from .pagination import TailPaginator
@@ -11,32 +13,60 @@ from .pagination import TailPaginator
 PAGE_SIZE = 20
 
 
+def public_page(request, render_parts):
+    """A public page whose title and content are cached under the DataVersion token, the language and the URL.
+
+    A cached page is served after one query (the vocabularies and the token): nothing is validated, counted or
+    rendered again, and no cached part can outlive a write it depends on (cases/facets.py). Otherwise
+    `render_parts(vocabulary)` returns (status, title, content); only a 200 is cached.
+    """
+    vocabulary = Vocabulary.load()
+    key = page_cache_key(request, vocabulary.token)
+    parts = page_cache().get(key) if key else None
+    status = 200
+    if parts is None:
+        status, title, content = render_parts(vocabulary)
+        parts = {"title": str(title), "content": content}
+        if key and status == 200:
+            remember(page_cache(), key, parts)
+    return render(request, "cases/page.html", parts, status=status)
+
+
 def home(request):
-    filterset = CaseFilter({}, queryset=Case.objects.published(), request=request)
-    filterset.is_valid()  # no parameters: always valid
-    return render(request, "cases/home.html", {"patterns": filterset.facets().patterns})
+    def render_parts(vocabulary):
+        filterset = CaseFilter({}, queryset=Case.objects.published(), request=request, vocabulary=vocabulary)
+        filterset.is_valid()  # no parameters: always valid
+        content = render_to_string("cases/_home.html", {"patterns": filterset.facets().patterns}, request)
+        return 200, _("소개"), content
+
+    return public_page(request, render_parts)
+
+
+def bad_filters(request, filterset, template, title):
+    """Bad parameters are the visitor's mistake: say which, in Korean, and list nothing (400)."""
+    return 400, title, render_to_string(template, {"filter": filterset, "page": None}, request)
 
 
 def case_list(request):
-    filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request)
-    if not filterset.is_valid():
-        # Bad parameters are the visitor's mistake: say which, in Korean, and list nothing.
-        return render(request, "cases/case_list.html", {"filter": filterset, "page": None}, status=400)
-    facets = filterset.facets()
-    paginator = TailPaginator(filterset.qs, PAGE_SIZE, count=facets.total, rows=Case.objects.for_listing())
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/case_list.html",
-        {
+    def render_parts(vocabulary):
+        filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request, vocabulary=vocabulary)
+        if not filterset.is_valid():
+            return bad_filters(request, filterset, "cases/_case_list.html", _("사례 목록"))
+        facets = filterset.facets()
+        paginator = TailPaginator(filterset.qs, PAGE_SIZE, count=facets.total, rows=Case.objects.for_listing())
+        active_pattern = filterset.active_values()["pattern"]
+        context = {
             "filter": filterset,
             "facets": facets,
-            "page": page,
+            "page": paginator.get_page(request.GET.get("page")),
             "patterns": facets.patterns,
-            "active_pattern": filterset.active_values()["pattern"],
+            "active_pattern": active_pattern,
             "q": filterset.form.cleaned_data.get("q") or "",
-        },
-    )
+        }
+        title = active_pattern.name if active_pattern else _("사례 목록")
+        return 200, title, render_to_string("cases/_case_list.html", context, request)
+
+    return public_page(request, render_parts)
 
 
 def case_detail(request, pk):
@@ -51,7 +81,8 @@ def case_detail(request, pk):
 def _export(request, kind):
     filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request)
     if not filterset.is_valid():
-        return render(request, "cases/case_list.html", {"filter": filterset, "page": None}, status=400)
+        status, title, content = bad_filters(request, filterset, "cases/_case_list.html", _("사례 목록"))
+        return render(request, "cases/page.html", {"title": title, "content": content}, status=status)
     rows = exports.export_rows(filterset.qs.for_listing(), request.build_absolute_uri)
     if kind == "csv":
         response = StreamingHttpResponse(exports.csv_chunks(rows), content_type="text/csv; charset=utf-8")
@@ -71,20 +102,19 @@ def export_xlsx(request):
 
 def statistics(request):
     """Counts by pattern, industry, area and year for the same filters as the listing."""
-    filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request)
-    if not filterset.is_valid():
-        return render(request, "cases/stats.html", {"filter": filterset}, status=400)
-    facets = filterset.facets()
-    charts = [
-        ("pattern", _("성과 패턴별 사례 수"), stats.bars(facets.pattern)),
-        ("industry", _("업종별 사례 수"), stats.bars(facets.industry)),
-        ("area", _("지도 분야별 사례 수"), stats.bars([v for v in facets.area if v.count])),
-        ("year", _("지도 연도별 사례 수"), stats.bars(sorted(facets.year, key=lambda v: v.value))),
-    ]
-    return render(
-        request,
-        "cases/stats.html",
-        {
+
+    def render_parts(vocabulary):
+        filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request, vocabulary=vocabulary)
+        if not filterset.is_valid():
+            return bad_filters(request, filterset, "cases/_stats.html", _("통계"))
+        facets = filterset.facets()
+        charts = [
+            ("pattern", _("성과 패턴별 사례 수"), stats.bars(facets.pattern)),
+            ("industry", _("업종별 사례 수"), stats.bars(facets.industry)),
+            ("area", _("지도 분야별 사례 수"), stats.bars([v for v in facets.area if v.count])),
+            ("year", _("지도 연도별 사례 수"), stats.bars(sorted(facets.year, key=lambda v: v.value))),
+        ]
+        context = {
             "filter": filterset,
             "facets": facets,
             "total": facets.total,
@@ -94,5 +124,7 @@ def statistics(request):
             "bar_height": stats.BAR_HEIGHT,
             "context_figures": stats.CONTEXT_FIGURES,
             "context_source": stats.SOURCE,
-        },
-    )
+        }
+        return 200, _("통계"), render_to_string("cases/_stats.html", context, request)
+
+    return public_page(request, render_parts)

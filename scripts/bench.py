@@ -165,7 +165,9 @@ class Sqlite:
     def query(self, sql):
         conn = sqlite3.connect(self.path)
         try:
-            return conn.execute(sql).fetchall()
+            rows = conn.execute(sql).fetchall()
+            conn.commit()
+            return rows
         finally:
             conn.close()
 
@@ -520,6 +522,9 @@ def run(args):
         last_page = max(1, math.ceil(published / PAGE_SIZE))
         log(f"{total_cases:,} cases, {published:,} published; last page {last_page}, case {case_id}")
 
+        log("scripts/explain_queries.py (the public queries' plans, before any load)")
+        plans = explain_queries(env)
+
         load_before = loadavg()
         rows = []
 
@@ -551,6 +556,7 @@ def run(args):
                 rss_samples.append(django.worker_rss_mb())
             rss = django.worker_rss_mb()
             log(f"worker RSS after the L4 rows: max {max(rss):.1f} MB, mean {statistics.mean(rss):.1f} MB")
+            cold = cold_requests(django, db, django_rows(last_page, case_id))
 
         # The comparison row: /cases/ without connection reuse.
         no_reuse = Server("tracker.wsgi", no_reuse_env, workdir, "django-conn-max-age-0", "/healthz")
@@ -590,6 +596,8 @@ def run(args):
                 "warmup_s": args.warmup,
             },
             "rows": rows,
+            "cold": cold,
+            "plans": plans,
             "rss_mb": {
                 "workers": [round(v, 1) for v in rss],
                 "max": round(max(rss), 1),
@@ -791,8 +799,66 @@ def markdown(result):
         "|---|---|---|",
         *(f"| {t['what']} | {t['measured']} | {'✅' if t['ok'] else '❌'} |" for t in result["targets"]),
         "",
+        *cold_section(result.get("cold")),
+        *plans_section(result.get("plans", {})),
     ]
     return "\n".join(lines)
+
+
+def cold_requests(server, db, paths, repeats=3):
+    """The first request for each URL after an edit: a write changes the DataVersion token, so nothing cached
+    applies and the page is counted and rendered anew. One request at a time, no other load; the median of
+    `repeats` edits."""
+    results = []
+    for what, path in paths:
+        times = []
+        for _ in range(repeats):
+            db.query("UPDATE cases_industry SET name = name")  # any write to a tracked table changes the token
+            started = time.monotonic()
+            with OPENER.open(server.base + path, timeout=60) as response:
+                response.read()
+            times.append((time.monotonic() - started) * 1000)
+        results.append({"what": what, "path": path, "median_ms": round(statistics.median(times), 1)})
+        log(f"cold {what:<28} {results[-1]['median_ms']:8.1f} ms")
+    return results
+
+
+def cold_section(cold):
+    if not cold:
+        return []
+    return [
+        "## After an edit",
+        "",
+        "The rows above are served from the page cache, as real traffic mostly is. The first request for a page "
+        "after any edit finds nothing cached under the new data version and counts and renders it anew "
+        "(one request at a time, no other load; median of 3 edits):",
+        "",
+        "| what | URL | first request after an edit, ms |",
+        "|---|---|--:|",
+        *(f"| {row['what']} | `{display_path(row['path'])}` | {row['median_ms']:,.1f} |" for row in cold),
+        "",
+    ]
+
+
+def explain_queries(env):
+    script = ROOT / "scripts" / "explain_queries.py"
+    out = subprocess.run([PY, str(script)], env=env, cwd=ROOT, timeout=300, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise BenchError(f"scripts/explain_queries.py failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])["plans"]
+
+
+def plans_section(plans):
+    lines = [
+        "## Query plans",
+        "",
+        "The plans of the public queries at this size, from the app's own querysets (`scripts/explain_queries.py`"
+        + (", `EXPLAIN ANALYZE`)." if "actual time" in "".join(plans.values()) else ", SQLite's query plan)."),
+        "",
+    ]
+    for name, text in plans.items():
+        lines += [f"<details><summary>{name}</summary>", "", "```", text.rstrip(), "```", "", "</details>", ""]
+    return lines
 
 
 def write(result):
@@ -823,7 +889,7 @@ def main():
     parser.add_argument("--cases", type=int, help="synthetic cases to load (default 100000, 10000 with --sqlite)")
     parser.add_argument("--reuse-db", action="store_true", help="skip the load if the database has enough cases")
     parser.add_argument("--duration", type=int, default=10, help="seconds of measurement per URL (default 10)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per URL (default 2)")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per URL (default 5)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--time-limit", type=int, default=900, help="stop after this many seconds (default 900)")

@@ -1,23 +1,30 @@
-"""Cached facet counts are never served after the data changed, whatever path changed it."""
+"""Cached facet counts and cached pages are never served after the data changed, whatever path changed it."""
 
 import pytest
 from django.db import connection, transaction
+from django.test import override_settings
 
-from cases.models import Case, DataVersion, Firm, GuidanceArea, Industry
+from cases.models import Case, DataVersion, Firm, GuidanceArea, Industry, OutcomePattern
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/cases/"
 
 
+def listing_context(client, params=None):
+    # The rendered page may come from the page cache (tested below, by its HTML); the counts are read from the
+    # context of a page rendered now, over the cached counts.
+    with override_settings(CACHE_PUBLIC_PAGES=False):
+        return client.get(LIST, params or {}).context
+
+
 def counts(client, kind, params=None):
     """{code: count} of one facet, as the listing shows it."""
-    facets = client.get(LIST, params or {}).context["facets"]
-    return {value.value: value.count for value in getattr(facets, kind)}
+    return {value.value: value.count for value in getattr(listing_context(client, params)["facets"], kind)}
 
 
 def total(client, params=None):
-    return client.get(LIST, params or {}).context["page"].paginator.count
+    return listing_context(client, params)["page"].paginator.count
 
 
 def test_publishing_and_unpublishing_through_the_model_update_the_counts(client, seeded):
@@ -89,3 +96,38 @@ def test_every_write_changes_the_token_and_a_rolled_back_one_leaves_no_trace(see
     assert DataVersion.current_token() == changed
     Case.objects.filter(firm__code="A").count()  # reads change nothing
     assert DataVersion.current_token() == changed
+
+
+@pytest.mark.parametrize("url", ["/", "/cases/", "/cases/?pattern=2&q=냉동", "/stats/"])
+def test_cached_pages_show_an_edit_at_once(client, seeded, url):
+    client.get(url)
+    html = client.get(url).content.decode()  # from the page cache
+    assert "성과 패턴 2" in html
+    OutcomePattern.objects.filter(code="2").update(name="두 번째 성과 패턴")
+    html = client.get(url).content.decode()
+    assert "두 번째 성과 패턴" in html and "성과 패턴 2<" not in html
+
+
+def test_cached_pages_differ_by_language_and_url(client, seeded):
+    korean = client.get(LIST, {"pattern": "1"}).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(LIST, {"pattern": "1"}).content.decode()
+    assert "검색 결과" in korean and "검색 결과" not in english
+    assert total(client, {"pattern": "2"}) == 6
+
+
+def test_the_cached_api_list_shows_an_edit_at_once(client, seeded):
+    def pattern_names():
+        return {result["outcome_pattern"]["name"] for result in client.get("/api/cases/").json()["results"]}
+
+    assert pattern_names() == pattern_names() == {"성과 패턴 1", "성과 패턴 2"}  # the second from the cache
+    OutcomePattern.objects.filter(code="2").update(name="두 번째 성과 패턴")
+    assert pattern_names() == {"성과 패턴 1", "두 번째 성과 패턴"}
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_not_pages(client, seeded, settings):
+    # /sys/kernel exists but takes no new files, even from root: every write to this cache fails.
+    settings.CACHES = {**settings.CACHES, "public": {**settings.CACHES["public"], "LOCATION": "/sys/kernel"}}
+    for url in ("/", "/cases/?q=금형", "/stats/", "/api/cases/"):
+        assert client.get(url).status_code == 200
+    assert total(client, {"pattern": "1"}) == 6

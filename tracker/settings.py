@@ -125,17 +125,21 @@ DATABASES = {
     )
 }
 
-# Facet counts are cached per process, keyed by the DataVersion token that database triggers change on every
-# write (cases/facets.py): correct across workers and instances with no shared cache server.
+# The public pages' facet counts and rendered results are cached under the DataVersion token that database
+# triggers change on every write (cases/facets.py), so nothing cached is ever served after an edit, on any
+# instance. A file cache: shared by all workers of an instance, no cache server needed.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "facets": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "facets",
-        "TIMEOUT": 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+    "public": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache" / "public"),
+        "TIMEOUT": 60 * 60 * 24,  # entries of old tokens are never read again: they just age out
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+    "disabled": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+# Off (DJANGO_CACHE_PUBLIC_PAGES=false): every request renders its page (the counts stay cached). For measuring.
+CACHE_PUBLIC_PAGES = env_bool("DJANGO_CACHE_PUBLIC_PAGES", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

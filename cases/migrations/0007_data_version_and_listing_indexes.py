@@ -1,12 +1,22 @@
 """DataVersion, the triggers that change its token on every write the listing's counts depend on, and the
 indexes of the public queries (docs/performance.md)."""
 
+import random
+
 from django.db import migrations, models
 
 
-# --- Triggers: every write to a table the listing's counts read sets a new random DataVersion token ---------
+# --- Triggers: every write to a table the public pages read sets a new random DataVersion token ------------
 
-TRACKED_TABLES = ["cases_case", "cases_case_guidance_areas", "cases_firm"]
+# Everything the cached listing and statistics pages show or count (cases/facets.py).
+TRACKED_TABLES = [
+    "cases_case",
+    "cases_case_guidance_areas",
+    "cases_firm",
+    "cases_industry",
+    "cases_guidancearea",
+    "cases_outcomepattern",
+]
 
 POSTGRESQL_FUNCTION = """
 CREATE OR REPLACE FUNCTION tracker_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -40,7 +50,9 @@ def create_triggers(apps, schema_editor):
         for table in TRACKED_TABLES:
             for event in SQLITE_EVENTS:
                 schema_editor.execute(SQLITE_TRIGGER.format(table=table, event=event))
-    apps.get_model("cases", "DataVersion").objects.update_or_create(pk=1, defaults={"token": 0})
+    # Random from the start too: two databases must never share a token (caches may be shared on one machine).
+    token = random.getrandbits(52)
+    apps.get_model("cases", "DataVersion").objects.update_or_create(pk=1, defaults={"token": token})
 
 
 def drop_triggers(apps, schema_editor):
