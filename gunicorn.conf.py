@@ -30,3 +30,13 @@ def when_ready(server):
         from tracker.warmup import warm_up
 
         warm_up()
+
+
+def post_worker_init(worker):
+    """In each new worker, before its first request: open its database connection."""
+    from django.conf import settings
+
+    if settings.configured:
+        from tracker.warmup import warm_worker
+
+        warm_worker()

@@ -448,11 +448,11 @@ def q(text):
 def django_rows(last_page, case_id):
     return [
         ("listing", "/cases/"),
+        ("last page", f"/cases/?page={last_page}"),  # right after the first page: the two are compared
         ("pattern filter", "/cases/?pattern=1"),
         ("search 2-syllable word", q("금형")),
         ("search two 2-syl. words", q("사출 금형")),
         ("search 3-syllable word", q("불량률")),
-        ("last page", f"/cases/?page={last_page}"),
         ("case page", f"/cases/{case_id}/"),
         ("API list", "/api/cases/"),
         ("statistics", "/stats/"),
@@ -558,13 +558,28 @@ def run(args):
             log(f"worker RSS after the L4 rows: max {max(rss):.1f} MB, mean {statistics.mean(rss):.1f} MB")
             cold = cold_requests(django, db, django_rows(last_page, case_id))
 
-        # The comparison row: /cases/ without connection reuse.
-        no_reuse = Server("tracker.wsgi", no_reuse_env, workdir, "django-conn-max-age-0", "/healthz")
-        servers.append(no_reuse)
-        with running(no_reuse):
-            row = {"level": "L4", "what": "listing, CONN_MAX_AGE=0", "path": "/cases/", "comparison": True}
-            row["bytes"] = check(no_reuse, row["path"])
-            rows.append(measure(no_reuse, row, args))
+        # Comparison rows: /cases/ without connection reuse; pages rendered on every request (no page cache,
+        # the facet counts still cached), to show what the page cache saves and that late pages stay cheap.
+        comparisons = [
+            (no_reuse_env, "django-conn-max-age-0", [("listing, CONN_MAX_AGE=0", "/cases/")]),
+            (
+                {**env, "DJANGO_CACHE_PUBLIC_PAGES": "false"},
+                "django-no-page-cache",
+                [
+                    ("listing, no page cache", "/cases/"),
+                    ("last page, no page cache", f"/cases/?page={last_page}"),
+                    ("search 2-syllable word, no page cache", q("금형")),
+                ],
+            ),
+        ]
+        for server_env, name, paths in comparisons:
+            server = Server("tracker.wsgi", server_env, workdir, name, "/healthz")
+            servers.append(server)
+            with running(server):
+                for what, path in paths:
+                    row = {"level": "L4", "what": what, "path": path, "comparison": True}
+                    row["bytes"] = check(server, path)
+                    rows.append(measure(server, row, args))
 
         result = {
             "mode": mode,
@@ -674,6 +689,9 @@ def targets(result):
     rss_max = result["rss_mb"]["max"]
     listing_vs_floor = ratio(listing["requests_per_s"], floor["requests_per_s"])
     last_vs_first = ratio(last["requests_per_s"], listing["requests_per_s"])
+    uncached = {row["what"]: row for row in rows if row.get("comparison")}
+    uncached_first, uncached_last = uncached["listing, no page cache"], uncached["last page, no page cache"]
+    uncached_last_vs_first = ratio(uncached_last["requests_per_s"], uncached_first["requests_per_s"])
     return [
         {
             "what": f"`/cases/` ≥ {TARGET_LISTING_VS_FLOOR}× L1 req/s",
@@ -684,6 +702,12 @@ def targets(result):
             "what": f"last page ≥ {TARGET_LAST_VS_FIRST}× first page req/s",
             "measured": f"{last_vs_first:.2f}× ({last['requests_per_s']:.0f} vs {listing['requests_per_s']:.0f})",
             "ok": last_vs_first >= TARGET_LAST_VS_FIRST,
+        },
+        {
+            "what": f"the same, pages rendered on every request (no page cache) ≥ {TARGET_LAST_VS_FIRST}×",
+            "measured": f"{uncached_last_vs_first:.2f}× ({uncached_last['requests_per_s']:.0f} vs "
+            f"{uncached_first['requests_per_s']:.0f})",
+            "ok": uncached_last_vs_first >= TARGET_LAST_VS_FIRST,
         },
         {
             "what": f"p99 ≤ {TARGET_TAIL_RATIO:g}× p50, every L4 row (not the comparison row)",
@@ -772,8 +796,9 @@ def markdown(result):
         "size can do here. **L1** `scripts/bench_floor.py`: a bare WSGI app under the same "
         "gunicorn config that counts the published cases and renders 20 of them with their joins by joining "
         "strings, one kept connection per worker: the floor of a listing with a total, without facets. "
-        "**L4** the real pages; the last row is `/cases/` again with `DJANGO_CONN_MAX_AGE=0` "
-        "(a new database connection per request), for comparison.",
+        "**L4** the real pages; the last rows, for comparison: `/cases/` with `DJANGO_CONN_MAX_AGE=0` "
+        "(a new database connection per request), and three pages with `DJANGO_CACHE_PUBLIC_PAGES=false` "
+        "(rendered on every request; the facet counts stay cached).",
         "",
         "## Results",
         "",

@@ -1,9 +1,12 @@
-"""Work every worker would otherwise repeat on its first requests, done once in the gunicorn master.
+"""Work every worker would otherwise do on its first requests, done before it takes any.
 
-With `preload_app`, workers are forked from the master: templates compiled, URL patterns loaded and translation
-catalogues read here are inherited, so a new or recycled worker answers its first request as fast as its
-thousandth. No database access: a connection must never be shared by forked processes.
+With `preload_app`, workers are forked from the gunicorn master: templates compiled, URL patterns loaded and
+translation catalogues read in the master (`warm_up`) are inherited. The master never touches the database (a
+connection must not be shared by forked processes); each worker opens its own before its first request
+(`warm_worker`). So a new or recycled worker answers its first request as fast as its thousandth.
 """
+
+import logging
 
 from django.conf import settings
 from django.core.cache import caches
@@ -32,3 +35,13 @@ def warm_up():
             translation.gettext("사례 목록")
     for name in TEMPLATES:
         get_template(name)
+
+
+def warm_worker():
+    """In a new worker: open its database connection and compile the per-request vocabulary query."""
+    from cases.facets import Vocabulary
+
+    try:
+        Vocabulary.load()
+    except Exception:  # a database that is down must not stop workers from starting (/healthz reports it)
+        logging.getLogger(__name__).warning("could not warm the worker's database connection", exc_info=True)
