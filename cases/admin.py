@@ -51,11 +51,17 @@ class MetricInline(admin.TabularInline):
         return self.has_change_permission(request, obj)
 
 
+def once_per_request(request, name, compute):
+    """`compute()`, remembered on the request: several list filters and the page itself ask for it."""
+    attribute = f"_cases_{name}"
+    if not hasattr(request, attribute):
+        setattr(request, attribute, compute())
+    return getattr(request, attribute)
+
+
 def case_overview(request):
-    """The change list's years and draft count, read once per request (cases/models.py: `overview`)."""
-    if not hasattr(request, "_case_overview"):
-        request._case_overview = Case.objects.overview()
-    return request._case_overview
+    """The change list's years and draft count (cases/models.py: `overview`), one query per request."""
+    return once_per_request(request, "overview", Case.objects.overview)
 
 
 class VocabularyListFilter(admin.SimpleListFilter):
@@ -64,9 +70,8 @@ class VocabularyListFilter(admin.SimpleListFilter):
     kind = field_name = None
 
     def lookups(self, request, model_admin):
-        if not hasattr(request, "_case_vocabulary"):
-            request._case_vocabulary = Vocabulary.load()
-        return [(item.code, item.name) for item in getattr(request._case_vocabulary, self.kind)]
+        vocabulary = once_per_request(request, "vocabulary", Vocabulary.load)
+        return [(item.code, item.name) for item in getattr(vocabulary, self.kind)]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -6,7 +6,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
-from .facets import Vocabulary, page_cache, page_cache_key, remember
+from .facets import PageCache, Vocabulary
 from .filters import CaseFilter
 from .models import Case, Firm, Metric, OutcomePattern
 
@@ -112,13 +112,12 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         """A list page, cached like the public pages (cases/facets.py) under the data version and the full URL."""
         self.vocabulary = Vocabulary.load()
-        key = page_cache_key(request, self.vocabulary.token, absolute=True)  # results hold absolute URLs
-        data = page_cache().get(key) if key else None
+        cached = PageCache(request, self.vocabulary.token, absolute=True)
+        data = cached.get()
         if data is not None:
             return Response(data)
         response = super().list(request, *args, **kwargs)
-        if key:
-            remember(page_cache(), key, response.data)
+        cached.put(response.data)
         return response
 
     def get_queryset(self):

@@ -14,7 +14,8 @@ import functools
 import hashlib
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import caches
@@ -23,21 +24,23 @@ from django.db.models import Count, IntegerField, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import DataVersion, GuidanceArea, Industry, OutcomePattern
+from .models import DataVersion, GuidanceArea, Industry, OutcomePattern, period_years
 
 CACHE_ALIAS = "public"
 logger = logging.getLogger(__name__)
-VOCABULARY_KINDS = ("pattern", "industry", "area")
+VOCABULARY_KINDS = ("pattern", "industry", "area")  # the filters chosen from a vocabulary, by code
 
 
-@dataclass
 class Vocabulary:
-    """Every outcome pattern, industry and guidance area, and the current DataVersion token."""
+    """Every outcome pattern, industry and guidance area, and the current DataVersion token.
 
-    pattern: list = field(default_factory=list)  # OutcomePattern instances, for the pattern cards
-    industry: list = field(default_factory=list)
-    area: list = field(default_factory=list)
-    token: int | None = None
+    Read in one query per request; the model objects are built only if the page is rendered (a page served from
+    the page cache needs the token alone).
+    """
+
+    def __init__(self, rows):
+        self._rows = rows
+        self.token = next((pk for kind, pk, *_ in rows if kind == "token"), None)
 
     @classmethod
     def load(cls):
@@ -45,33 +48,44 @@ class Vocabulary:
         sql, params = vocabulary_sql()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        vocabulary = cls()
-        for kind, pk, code, name, position, title, korean_side, japanese_side, description in rows:
-            if kind == "token":
-                vocabulary.token = pk
-            elif kind == "pattern":
-                vocabulary.pattern.append(
-                    OutcomePattern(
-                        id=pk,
-                        code=code,
-                        name=name,
-                        position=position,
-                        title=title,
-                        korean_side=korean_side,
-                        japanese_side=japanese_side,
-                        description=description,
-                    )
-                )
-            elif kind == "industry":
-                vocabulary.industry.append(Industry(id=pk, code=code, name=name, position=position))
-            else:
-                vocabulary.area.append(GuidanceArea(id=pk, code=code, name=name, description=description))
-        # The models' own orderings (UNION ALL cannot order each part).
-        vocabulary.pattern.sort(key=lambda p: (p.position, p.code))
-        vocabulary.industry.sort(key=lambda i: (i.position, i.name))
-        vocabulary.area.sort(key=lambda a: a.name)
-        return vocabulary
+            return cls(cursor.fetchall())
+
+    def _items(self, kind):
+        return [columns for row_kind, *columns in self._rows if row_kind == kind]
+
+    @cached_property
+    def pattern(self):
+        """OutcomePattern objects in the model's order (UNION ALL cannot order each part), for the pattern cards."""
+        patterns = [
+            OutcomePattern(
+                id=pk,
+                code=code,
+                name=name,
+                position=position,
+                title=title,
+                korean_side=korean_side,
+                japanese_side=japanese_side,
+                description=description,
+            )
+            for pk, code, name, position, title, korean_side, japanese_side, description in self._items("pattern")
+        ]
+        return sorted(patterns, key=lambda p: (p.position, p.code))
+
+    @cached_property
+    def industry(self):
+        industries = [
+            Industry(id=pk, code=code, name=name, position=position)
+            for pk, code, name, position, *_ in self._items("industry")
+        ]
+        return sorted(industries, key=lambda i: (i.position, i.name))
+
+    @cached_property
+    def area(self):
+        areas = [
+            GuidanceArea(id=pk, code=code, name=name, description=description)
+            for pk, code, name, _position, _title, _korean, _japanese, description in self._items("area")
+        ]
+        return sorted(areas, key=lambda a: a.name)
 
     def by_code(self, kind, code):
         return next((item for item in getattr(self, kind) if item.code == code), None)
@@ -178,24 +192,18 @@ class FacetCounts:
         return counts
 
 
-def covers(start, end, year):
-    """Whether a guidance period includes `year` (as CaseQuerySet.active_in: a one-year period has no end)."""
-    if start is None:
-        return False
-    return start <= year <= (end or start)
-
-
 def build_facets(counts, vocabulary, active):
     """Facets from the counts, labelled from the vocabulary, with `active` (the cleaned filter values) marked."""
     pattern, year = active.get("pattern"), active.get("year")
     pattern_counts, year_counts, total = Counter(), Counter(), 0
     for (pattern_id, start, end), n in counts.periods.items():
-        in_year = year is None or covers(start, end, year)
+        years = period_years(start, end)
+        in_year = year is None or year in years
         in_pattern = pattern is None or pattern_id == pattern.id
         if in_year:
             pattern_counts[pattern_id] += n
-        if in_pattern and start is not None:
-            for covered in range(start, (end or start) + 1):
+        if in_pattern:
+            for covered in years:
                 year_counts[covered] += n
         if in_year and in_pattern:
             total += n
@@ -225,13 +233,13 @@ def build_facets(counts, vocabulary, active):
 
 
 def cache_key_for(cleaned_data):
-    """A short, stable key for a set of cleaned filter values (codes, numbers and the search text)."""
+    """A short, stable key for a set of cleaned filter values (codes, a year and the search text)."""
     parts = []
     for name in sorted(cleaned_data):
         value = cleaned_data[name]
         if name == "sort" or value in (None, "", [], ()):
             continue  # the order does not change any count
-        parts.append(f"{name}={getattr(value, 'code', value)}")
+        parts.append(f"{name}={value}")
     return hashlib.sha256("&".join(parts).encode()).hexdigest()[:32]
 
 
@@ -244,16 +252,24 @@ def remember(cache, key, value):
         logger.warning("could not write the page cache", exc_info=True)
 
 
-def page_cache():
-    """Where rendered public pages are kept (a dummy cache when CACHE_PUBLIC_PAGES is off)."""
-    return caches[CACHE_ALIAS if settings.CACHE_PUBLIC_PAGES else "disabled"]
+class PageCache:
+    """A public page (or API list) in the page cache, keyed by the data version, the language and the full URL
+    (with scheme and host if `absolute`: API results hold absolute URLs).
 
+    Nothing is kept without a token (a freshly flushed database) or with CACHE_PUBLIC_PAGES off, and a cache that
+    cannot be written costs speed, never a page.
+    """
 
-def page_cache_key(request, token, absolute=False):
-    """A public page's key: the data version, the language and the full URL (with scheme and host if `absolute`).
-    None when nothing may be cached (no token: a freshly flushed database)."""
-    if token is None:
-        return None
-    url = request.build_absolute_uri() if absolute else request.get_full_path()
-    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    return f"page:{token}:{get_language()}:{digest}"
+    def __init__(self, request, token, absolute=False):
+        self.cache = caches[CACHE_ALIAS if settings.CACHE_PUBLIC_PAGES else "disabled"]
+        self.key = None
+        if token is not None:
+            url = request.build_absolute_uri() if absolute else request.get_full_path()
+            self.key = f"page:{token}:{get_language()}:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
+
+    def get(self):
+        return self.cache.get(self.key) if self.key else None
+
+    def put(self, value):
+        if self.key:
+            remember(self.cache, self.key, value)

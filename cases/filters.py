@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .facets import FacetCounts, Vocabulary, build_facets, cache_key_for
+from .facets import VOCABULARY_KINDS, FacetCounts, Vocabulary, build_facets, cache_key_for
 from .models import Case
 
 MAX_QUERY_LENGTH = 100
@@ -103,7 +103,7 @@ class CaseFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if vocabulary is not None:  # already loaded by the view (with the token it needed)
             self.vocabulary = vocabulary
-        for name in ("pattern", "industry", "area"):
+        for name in VOCABULARY_KINDS:
             self.filters[name].extra["choices"] = VocabularyChoices(self, name)
 
     @cached_property
@@ -132,8 +132,7 @@ class CaseFilter(django_filters.FilterSet):
         """The chosen pattern, industry and area (vocabulary objects) and year. Call only after `is_valid()`."""
         data = self.form.cleaned_data
         active = {
-            kind: self.vocabulary.by_code(kind, data[kind]) if data.get(kind) else None
-            for kind in ("pattern", "industry", "area")
+            kind: self.vocabulary.by_code(kind, data[kind]) if data.get(kind) else None for kind in VOCABULARY_KINDS
         }
         active["year"] = data.get("year")
         return active

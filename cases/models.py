@@ -281,9 +281,15 @@ class CaseQuerySet(models.QuerySet):
         periods = self.order_by().values_list("started_year", "ended_year")
         for start, end, draft_count in periods.annotate(drafts=Count("pk", filter=Q(status=Case.Status.DRAFT))):
             drafts += draft_count
-            if start is not None:
-                years.update(range(start, (end or start) + 1))
+            years.update(period_years(start, end))
         return CaseOverview(sorted(years, reverse=True), drafts)
+
+
+def period_years(start, end):
+    """The years a guidance period covers, as CaseQuerySet.active_in counts them (a one-year period has no end)."""
+    if start is None:
+        return range(0)
+    return range(start, (end or start) + 1)
 
 
 @dataclass

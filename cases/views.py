@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from . import exports, stats
-from .facets import Vocabulary, page_cache, page_cache_key, remember
+from .facets import PageCache, Vocabulary
 from .filters import CaseFilter
 from .models import Case
 from .pagination import TailPaginator
@@ -21,14 +21,13 @@ def public_page(request, render_parts):
     `render_parts(vocabulary)` returns (status, title, content); only a 200 is cached.
     """
     vocabulary = Vocabulary.load()
-    key = page_cache_key(request, vocabulary.token)
-    parts = page_cache().get(key) if key else None
-    status = 200
+    cached = PageCache(request, vocabulary.token)
+    parts, status = cached.get(), 200
     if parts is None:
         status, title, content = render_parts(vocabulary)
         parts = {"title": str(title), "content": content}
-        if key and status == 200:
-            remember(page_cache(), key, parts)
+        if status == 200:
+            cached.put(parts)
     return render(request, "cases/page.html", parts, status=status)
 
 
