@@ -96,6 +96,10 @@ class CaseResource(resources.ModelResource):
         clean_model_instances = True  # runs the model's validation, DB constraints included, per row
         use_transactions = True
 
+    def init_instance(self, row=None):
+        # A file holds finished guidance (the lifecycle of a new request starts in the admin or at /apply/).
+        return Case(stage=Case.Stage.COMPLETED)
+
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk:
             instance.version += 1  # an import is an edit: an editor's open form for this case becomes stale

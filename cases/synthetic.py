@@ -159,6 +159,7 @@ def _create_batch(rng, vocabulary, prefix, numbers, firm_count, mentor_count, fi
                 started_year=started,
                 ended_year=ended if ended and ended > started else None,
                 status=Case.Status.DRAFT if draft else Case.Status.PUBLISHED,
+                stage=Case.Stage.COMPLETED,
                 published_at=None if draft else published_at,  # bulk_create skips Case.save()
                 source="합성 데이터 (성능 시험용)",
             )

@@ -44,7 +44,7 @@ def make_mentor(**fields):
 
 
 def make_case(*, areas=(), **fields):
-    """A published case with its own firm and pattern unless given."""
+    """A published (so completed) case with its own firm and pattern unless given."""
     n = next(_serial)
     if "firm" not in fields:
         fields["firm"] = make_firm()
@@ -55,7 +55,40 @@ def make_case(*, areas=(), **fields):
         "guidance": f"지도내용 {n}",
         "outcomes": f"주요 성과 {n}",
         "status": Case.Status.PUBLISHED,
+        "stage": Case.Stage.COMPLETED,
     }
     case = Case.objects.create(**{**defaults, **fields})
     case.guidance_areas.set(areas)
+    return case
+
+
+def make_staff_user(username=None, **fields):
+    """A superuser (every permission), for tests that run the lifecycle."""
+    from django.contrib.auth.models import User
+
+    username = username or f"staff-{next(_serial)}"
+    return User.objects.create_superuser(username, password="a-long-staff-password", **fields)
+
+
+def make_case_at(stage, *, by=None, mentor=None, **fields):
+    """A draft case walked through the lifecycle to `stage` (as staff would), with an engineer once it has one."""
+    by = by or make_staff_user()
+    fields.setdefault("status", Case.Status.DRAFT)
+    fields.setdefault("stage", Case.Stage.RECEIVED)
+    case = make_case(**fields)
+    if stage == Case.Stage.RECEIVED:
+        return case
+    if stage == Case.Stage.WITHDRAWN:
+        case.withdraw(by=by, reason="시험 중단")
+        return case
+    case.start_matching(by=by)
+    if stage == Case.Stage.MATCHING:
+        return case
+    case.assign_mentor(mentor or make_mentor(), by=by)
+    if stage == Case.Stage.IN_GUIDANCE:
+        return case
+    case.complete(by=by)
+    if stage == Case.Stage.COMPLETED:
+        return case
+    case.mark_followed_up(by=by)
     return case

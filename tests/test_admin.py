@@ -68,6 +68,7 @@ def test_staff_creates_a_case_with_an_outcome_and_a_metric(staff_client, seeded)
         firm=firm.pk,
         outcome_pattern=Case.objects.get(firm__code="J").outcome_pattern_id,
         status="published",
+        recorded_as="completed",
         started_year="2020",
         ended_year="2021",
         **{

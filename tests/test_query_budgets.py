@@ -47,6 +47,7 @@ class Program:
                 started_year=2013,
                 ended_year=2015,
                 status=Case.Status.PUBLISHED,
+                stage=Case.Stage.COMPLETED,
             )
             case.guidance_areas.set(self.areas[: 2 + i % 2])  # every case in mold and quality
             case.outcome_items.create(position=1, text=f"성과 {i}")

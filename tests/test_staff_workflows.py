@@ -130,7 +130,8 @@ def test_publishing_a_case_without_pattern_is_refused_with_a_message(editor):
     draft = make_case(status=Case.Status.DRAFT, outcome_pattern=None)
     response = editor.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
     assert response.status_code == 200
-    assert "성과 패턴이 없어 공개하지 못했습니다" in response.content.decode()
+    assert "공개하지 못했습니다" in response.content.decode()
+    assert "공개하는 사례에는 성과 패턴이 있어야 합니다" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Case.Status.DRAFT
 

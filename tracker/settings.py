@@ -66,7 +66,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "simple_history",
     "import_export",
-    "cases",
+    # Domain apps, dependencies running downwards: staff → applications → cases → privacy.
+    "privacy",  # the personal-data inventory, the access log and the permission to see personal data
+    "cases",  # the catalogue: firms, engineers, cases and their lifecycle, matching, visits, public pages
+    "applications",  # firms' applications for guidance (/apply/) and how staff accept or decline them
+    "staff",  # the staff dashboard (the admin's home page)
 ]
 
 MIDDLEWARE = [
@@ -187,6 +191,23 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# --- E-mail: staff hear of new applications --------------------------------------------------------------
+# `make run` (DEBUG) prints mails on the console; production sends through SMTP configured here.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "case-tracker@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who hears of a new application; empty: every active staff member allowed to see applications who has an e-mail.
+APPLICATION_NOTIFY_EMAILS = env_list("DJANGO_APPLICATION_NOTIFY_EMAILS")
 
 # --- Security -----------------------------------------------------------------------------------------
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto (only when told: a spoofed header is otherwise ignored).

@@ -1,35 +1,21 @@
+"""The case in the staff admin: publishing, lifecycle, history, optimistic locking, import and export."""
+
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
-from .facets import Vocabulary
-from .forms import CaseAdminForm, FirmAdminForm
-from .models import (
-    Case,
-    EvolutionPath,
-    Firm,
-    GuidanceArea,
-    Industry,
-    Mentor,
-    Metric,
-    Outcome,
-    OutcomePattern,
-    SeedRecord,
-)
-from .resources import CaseResource
+from privacy.inventory import VIEW_PERMISSION as VIEW_PERSONAL_DATA
 
-
-class StaffAdmin(SimpleHistoryAdmin):
-    """Every model's admin: change history for all, deletion for superusers only."""
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+from ..facets import Vocabulary
+from ..forms import CaseAdminForm
+from ..models import OPEN_STAGES, Case, Metric, Outcome
+from ..resources import CaseResource
+from .common import StaffAdmin, once_per_request
 
 
 class OutcomeInline(admin.TabularInline):
@@ -49,14 +35,6 @@ class MetricInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
-
-
-def once_per_request(request, name, compute):
-    """`compute()`, remembered on the request: several list filters and the page itself ask for it."""
-    attribute = f"_cases_{name}"
-    if not hasattr(request, attribute):
-        setattr(request, attribute, compute())
-    return getattr(request, attribute)
 
 
 def case_overview(request):
@@ -142,10 +120,24 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
     inlines = (OutcomeInline, MetricInline)
     list_per_page = 50
     show_full_result_count = False  # saves a COUNT(*) per page view; the filtered count is still shown
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("stage", "stage_changed_at", "created_at", "updated_at")
     actions = ("publish", "unpublish")
     fieldsets = (
-        (None, {"fields": ("code", "status", "firm", "mentor", "guidance_areas", "loaded_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "code",
+                    ("stage", "stage_changed_at"),
+                    "status",
+                    "firm",
+                    "mentor",
+                    "guidance_areas",
+                    "loaded_version",
+                )
+            },
+        ),
+        (_("신청 (비공개)"), {"fields": ("request_text",), "classes": ("collapse",)}),
         (_("지도"), {"fields": ("background", "guidance", "guidance_details", ("started_year", "ended_year"))}),
         (_("성과"), {"fields": ("outcomes", "outcome_pattern", "evolution_path")}),
         (_("출처"), {"fields": ("source", "source_notes", "created_at", "updated_at"), "classes": ("collapse",)}),
@@ -155,13 +147,19 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.has_change_permission(request, obj):
-            return fieldsets
-        # Read-only viewers see no version field (it exists only to guard concurrent saves).
-        first_name, first_options = fieldsets[0]
-        fields = tuple(name for name in first_options["fields"] if name != "loaded_version")
-        return ((first_name, {**first_options, "fields": fields}), *fieldsets[1:])
+        fieldsets = [
+            (name, {**options, "fields": list(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        first = fieldsets[0][1]["fields"]
+        if obj is None:
+            first[first.index(("stage", "stage_changed_at"))] = "recorded_as"
+        if not self.has_change_permission(request, obj):
+            # Read-only viewers see no version field (it exists only to guard concurrent saves).
+            first.remove("loaded_version")
+        if not request.user.has_perm(VIEW_PERSONAL_DATA):
+            fieldsets = [(name, options) for name, options in fieldsets if "request_text" not in options["fields"]]
+        return fieldsets
 
     def get_queryset(self, request):
         latest = Case.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
@@ -174,6 +172,8 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.stage in OPEN_STAGES:
+            readonly = (*readonly, "mentor")  # assigned and replaced through the lifecycle (matching)
         if not request.user.has_perm("cases.publish_case"):
             readonly = (*readonly, "status")
         return readonly
@@ -214,8 +214,9 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
     def publish(self, request, queryset):
         published, refused = [], []
         for case in queryset.select_related("firm"):
-            if case.outcome_pattern_id is None:
-                refused.append(case.firm.name)
+            problems = case.publishing_problems()
+            if problems:
+                refused.append(f"{case.firm.name} ({' '.join(str(p) for p in problems)})")
                 continue
             if case.status != Case.Status.PUBLISHED:
                 case.status = Case.Status.PUBLISHED
@@ -225,13 +226,7 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
         if published:
             self.message_user(request, f"{len(published)}건을 공개했습니다.", messages.SUCCESS)
         if refused:
-            self.message_user(
-                request,
-                "성과 패턴이 없어 공개하지 못했습니다: "
-                + ", ".join(refused)
-                + ". 성과 패턴을 고른 뒤 다시 공개하세요.",
-                messages.WARNING,
-            )
+            self.message_user(request, "공개하지 못했습니다: " + "; ".join(refused), messages.WARNING)
 
     @admin.action(description=_("선택한 사례 작성 중으로 되돌리기"), permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -266,70 +261,3 @@ class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
     @admin.display(description=_("최근 수정자"), ordering="last_changed_by_name")
     def last_changed_by(self, case):
         return case.last_changed_by_name or "—"
-
-
-@admin.register(Firm)
-class FirmAdmin(StaffAdmin):
-    form = FirmAdminForm
-    list_display = ("code", "name", "products", "industry")
-    list_filter = ("industry",)
-    search_fields = ("code", "name", "products")
-    list_select_related = ("industry",)
-
-
-@admin.register(Mentor)
-class MentorAdmin(StaffAdmin):
-    list_display = ("code", "name", "years_of_experience", "case_count")
-    search_fields = ("code", "name", "background")
-
-    def get_queryset(self, request):
-        # Meta.ordering does not apply to GROUP BY queries: order explicitly for stable pages.
-        return super().get_queryset(request).annotate(case_count=Count("cases")).order_by("code")
-
-    @admin.display(description=_("사례 수"), ordering="case_count")
-    def case_count(self, mentor):
-        return mentor.case_count
-
-
-class VocabularyAdmin(StaffAdmin):
-    """Staff-extendable vocabularies, found by code or name."""
-
-    search_fields = ("code", "name")
-
-
-@admin.register(Industry)
-class IndustryAdmin(VocabularyAdmin):
-    list_display = ("code", "name", "position")
-    list_editable = ("position",)
-
-
-@admin.register(GuidanceArea)
-class GuidanceAreaAdmin(VocabularyAdmin):
-    list_display = ("code", "name", "description")
-
-
-@admin.register(OutcomePattern)
-class OutcomePatternAdmin(VocabularyAdmin):
-    list_display = ("code", "name", "title", "position")
-
-
-@admin.register(EvolutionPath)
-class EvolutionPathAdmin(VocabularyAdmin):
-    list_display = ("code", "name", "product", "technology")
-
-
-@admin.register(SeedRecord)
-class SeedRecordAdmin(admin.ModelAdmin):
-    """Read-only: which fixture records were inserted, so reseeding does not resurrect deletions."""
-
-    list_display = ("model", "natural_key", "seeded_at")
-    list_filter = ("model",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -1,7 +1,6 @@
-"""The program's domain: firms, mentors, guidance areas, outcome patterns and the cases that tie them.
+"""The case: one firm's technical guidance by one engineer, from request to published story.
 
-Vocabularies staff extend (industries, guidance areas, outcome patterns, evolution paths) are tables;
-every fixture-loaded model has a natural key so `manage.py seed` can tell what already exists.
+`CaseQuerySet` holds one method per screen; the lifecycle (stage and transitions) is in lifecycle.py.
 """
 
 from dataclasses import dataclass
@@ -15,162 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import search
+from .. import search
+from .engineers import Mentor
+from .firms import Firm
+from .lifecycle import PUBLISHABLE_STAGES, CaseLifecycle, Stage
+from .vocabulary import CodeManager, EvolutionPath, GuidanceArea, OutcomePattern
 
 SIMILAR_CANDIDATES = 200  # how many of the newest candidate cases a case page ranks as similar
 FIRST_PROGRAM_YEAR = 2008  # the program started in 2008 (study, section 1)
 LAST_PLAUSIBLE_YEAR = 2100
-
-
-class CodeManager(models.Manager):
-    """Natural-key lookups for models identified by a unique `code`."""
-
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
-class CodedModel(models.Model):
-    """A record staff refer to by a short, stable code (also its natural key)."""
-
-    code = models.SlugField(
-        _("코드"),
-        max_length=40,
-        unique=True,
-        allow_unicode=True,
-        help_text=_("영문·숫자·하이픈으로 된 짧은 고유 코드. URL과 필터에 쓰이므로 만든 뒤에는 바꾸지 마세요."),
-    )
-
-    objects = CodeManager()
-
-    class Meta:
-        abstract = True
-
-    def natural_key(self):
-        return (self.code,)
-
-
-class Industry(CodedModel):
-    name = models.CharField(_("업종명"), max_length=60, unique=True)
-    position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("업종")
-        verbose_name_plural = _("업종")
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class GuidanceArea(CodedModel):
-    name = models.CharField(_("분야명"), max_length=60, unique=True)
-    description = models.TextField(_("설명"), blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("지도 분야")
-        verbose_name_plural = _("지도 분야")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class OutcomePattern(CodedModel):
-    name = models.CharField(_("패턴명"), max_length=60, unique=True, help_text=_("예: 성과 패턴 1"))
-    title = models.CharField(
-        _("요약"), max_length=120, help_text=_("한 줄 요약. 예: 생산기술 안정화 → 제품경쟁력 강화")
-    )
-    korean_side = models.CharField(_("한국 측 효과"), max_length=120)
-    japanese_side = models.CharField(_("일본 측 효과"), max_length=120)
-    description = models.TextField(_("설명"))
-    position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("성과 패턴")
-        verbose_name_plural = _("성과 패턴")
-        ordering = ["position", "code"]
-
-    def __str__(self):
-        return f"{self.name}: {self.title}"
-
-
-class EvolutionPath(CodedModel):
-    """Section 4's paths on the product × technology grid (그림11)."""
-
-    class Kind(models.TextChoices):
-        GENERAL = "general", _("범용")
-        PROPRIETARY = "proprietary", _("독자")
-
-    name = models.CharField(_("경로명"), max_length=40, unique=True, help_text=_("예: 경로 ①"))
-    product = models.CharField(_("상품"), max_length=12, choices=Kind)
-    technology = models.CharField(_("기술"), max_length=12, choices=Kind)
-    description = models.TextField(_("설명"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("진화 경로")
-        verbose_name_plural = _("진화 경로")
-        ordering = ["code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["product", "technology"],
-                name="evolution_path_unique_cell",
-                violation_error_message=_("같은 상품·기술 조합의 경로가 이미 있습니다."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.get_product_display()} 상품 × {self.get_technology_display()} 기술)"
-
-
-class Firm(CodedModel):
-    name = models.CharField(
-        _("공개 이름"), max_length=60, unique=True, help_text=_("공개 페이지에 쓰는 익명 이름. 예: A기업")
-    )
-    products = models.CharField(_("생산제품"), max_length=200)
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="firms", verbose_name=_("업종"))
-    profile = models.TextField(_("기업 개요"), blank=True, help_text=_("자료에 나온 기업 설명만 적습니다."))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("기업")
-        verbose_name_plural = _("기업")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
-
-
-class Mentor(CodedModel):
-    """A retired Japanese engineer. Unknown facts stay empty: the study names no one."""
-
-    name = models.CharField(
-        _("이름 또는 표기"),
-        max_length=80,
-        help_text=_("실명을 공개하지 않으면 'A기업 지도 퇴직기술자'처럼 적습니다."),
-    )
-    background = models.TextField(_("경력"), blank=True, help_text=_("자료에 나온 경력만 적고, 모르면 비워 둡니다."))
-    years_of_experience = models.PositiveSmallIntegerField(
-        _("경력 연수"), null=True, blank=True, help_text=_("자료에 나온 경우에만. 예: 50")
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("퇴직기술자")
-        verbose_name_plural = _("퇴직기술자")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
 
 
 class CaseQuerySet(models.QuerySet):
@@ -298,10 +150,12 @@ class CaseOverview:
     drafts: int
 
 
-class Case(models.Model):
+class Case(CaseLifecycle):
     class Status(models.TextChoices):
         DRAFT = "draft", _("작성 중")
         PUBLISHED = "published", _("공개")
+
+    Stage = Stage  # Case.Stage.COMPLETED reads naturally where a case is at hand
 
     code = models.SlugField(
         _("사례 코드"),
@@ -323,11 +177,23 @@ class Case(models.Model):
     background = models.TextField(
         _("지도 배경"), blank=True, help_text=_("기업이 가져온 애로기술이나 기술지도를 받은 목적.")
     )
-    guidance = models.TextField(_("지도내용"), help_text=_("무엇을 지도했는지 요약합니다 (자료 요약표의 '지도내용')."))
+    guidance = models.TextField(
+        _("지도내용"),
+        blank=True,
+        help_text=_("무엇을 지도했는지 요약합니다 (자료 요약표의 '지도내용'). 공개에 필요합니다."),
+    )
     guidance_details = models.TextField(
         _("세부 지도 내용"), blank=True, help_text=_("구체적으로 지도가 이루어진 분야와 방법.")
     )
-    outcomes = models.TextField(_("주요 성과"), help_text=_("성과 요약 (자료 요약표의 '주요 성과')."))
+    outcomes = models.TextField(
+        _("주요 성과"), blank=True, help_text=_("성과 요약 (자료 요약표의 '주요 성과'). 공개에 필요합니다.")
+    )
+    # The firm's request in its own words, copied from its application: staff only (privacy.inventory).
+    request_text = models.TextField(
+        _("신청 내용 (비공개)"),
+        blank=True,
+        help_text=_("기업이 신청서에 적은 애로기술. 공개되지 않습니다. 공개용 '지도 배경'은 따로 적습니다."),
+    )
     outcome_pattern = models.ForeignKey(
         OutcomePattern,
         on_delete=models.PROTECT,
@@ -391,6 +257,11 @@ class Case(models.Model):
                 name="published_case_has_pattern",
                 violation_error_message=_("공개하는 사례에는 성과 패턴이 있어야 합니다."),
             ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(stage__in=PUBLISHABLE_STAGES),
+                name="published_case_is_finished",
+                violation_error_message=_("지도 완료 또는 성과 확인 단계의 사례만 공개할 수 있습니다."),
+            ),
         ]
         # What the public queries filter and order by (docs/performance.md has the EXPLAIN output):
         # published cases in code order (the listing's default order, and backwards for its last pages),
@@ -405,7 +276,10 @@ class Case(models.Model):
                 fields=["started_year", "ended_year"], name="case_published_year_idx", condition=Q(status="published")
             ),
         ]
-        permissions = [("publish_case", _("사례를 공개하거나 작성 중으로 되돌릴 수 있음"))]
+        permissions = [
+            ("publish_case", _("사례를 공개하거나 작성 중으로 되돌릴 수 있음")),
+            ("manage_stage", _("사례의 진행 단계를 바꾸고 퇴직기술자를 배정할 수 있음")),
+        ]
 
     def __str__(self):
         return f"{self.firm.name} — {self.firm.products}"
@@ -421,6 +295,19 @@ class Case(models.Model):
     def get_absolute_url(self):
         return reverse("cases:detail", args=[self.pk])
 
+    def publishing_problems(self):
+        """Why this case cannot be published yet, in Korean (empty when it can). Reads self.firm."""
+        problems = []
+        if self.stage not in PUBLISHABLE_STAGES:
+            problems.append(_("지도 완료 또는 성과 확인 단계의 사례만 공개할 수 있습니다."))
+        if self.outcome_pattern_id is None:
+            problems.append(_("공개하는 사례에는 성과 패턴이 있어야 합니다."))
+        if not self.guidance.strip() or not self.outcomes.strip():
+            problems.append(_("지도내용과 주요 성과를 적어야 합니다."))
+        if not self.firm.products.strip():
+            problems.append(_("기업의 생산제품(공개용)을 적어야 합니다."))
+        return problems
+
     def natural_key(self):
         return (self.code,)
 
@@ -431,159 +318,3 @@ class Case(models.Model):
         if self.ended_year and self.ended_year != self.started_year:
             return f"{self.started_year}–{self.ended_year}년"
         return f"{self.started_year}년"
-
-
-class OutcomeManager(models.Manager):
-    def get_by_natural_key(self, case_code, position):
-        return self.get(case__code=case_code, position=position)
-
-
-class MetricManager(models.Manager):
-    def get_by_natural_key(self, case_code, name):
-        return self.get(case__code=case_code, name=name)
-
-
-class Outcome(models.Model):
-    """One result the study reports for a case, direct or indirect."""
-
-    class Kind(models.TextChoices):
-        DIRECT = "direct", _("직접 성과")
-        INDIRECT = "indirect", _("간접 효과")
-        OUTLOOK = "outlook", _("향후 목표·전망")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcome_items", verbose_name=_("사례"))
-    position = models.PositiveSmallIntegerField(_("순서"), default=1)
-    kind = models.CharField(_("구분"), max_length=12, choices=Kind, default=Kind.DIRECT)
-    text = models.TextField(_("내용"))
-
-    objects = OutcomeManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("성과")
-        verbose_name_plural = _("성과")
-        ordering = ["case", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "position"],
-                name="outcome_unique_position",
-                violation_error_message=_("한 사례 안에서 성과 순서가 겹칩니다."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.text[:40]}"
-
-    def natural_key(self):
-        return (*self.case.natural_key(), self.position)
-
-    natural_key.dependencies = ["cases.case"]
-
-
-class Metric(models.Model):
-    """A number the study gives for a case's outcome, e.g. J: about 10% cost saving per mold."""
-
-    class Qualifier(models.TextChoices):
-        EXACT = "exact", _("정확히")
-        ABOUT = "about", _("약")
-        AT_LEAST = "at_least", _("이상")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("사례"))
-    name = models.CharField(_("측정 항목"), max_length=120, help_text=_("무엇을 쟀는지. 예: 금형 1개당 비용 절감률"))
-    unit = models.CharField(_("단위"), max_length=20, help_text=_("예: %, 개/월"))
-    baseline = models.DecimalField(_("이전 값"), max_digits=14, decimal_places=2, null=True, blank=True)
-    value = models.DecimalField(
-        _("결과 값"), max_digits=14, decimal_places=2, help_text=_("지도 뒤 달성한 값이나 변화량")
-    )
-    target = models.DecimalField(_("목표 값"), max_digits=14, decimal_places=2, null=True, blank=True)
-    qualifier = models.CharField(_("정확도"), max_length=12, choices=Qualifier, default=Qualifier.EXACT)
-    position = models.PositiveSmallIntegerField(_("순서"), default=1)
-
-    objects = MetricManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("성과 지표")
-        verbose_name_plural = _("성과 지표")
-        ordering = ["case", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "name"],
-                name="metric_unique_name_per_case",
-                violation_error_message=_("이 사례에 같은 이름의 지표가 이미 있습니다."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} {self.value_display}"
-
-    def natural_key(self):
-        return (*self.case.natural_key(), self.name)
-
-    natural_key.dependencies = ["cases.case"]
-
-    @property
-    def value_display(self):
-        return format_quantity(self.value, self.unit, self.qualifier)
-
-    @property
-    def baseline_display(self):
-        return format_quantity(self.baseline, self.unit)
-
-    @property
-    def target_display(self):
-        return format_quantity(self.target, self.unit)
-
-
-def format_quantity(number, unit, qualifier=Metric.Qualifier.EXACT):
-    """'약 10%', '5,000개/월 이상': the study's way of stating a number."""
-    if number is None:
-        return ""
-    text = f"{number.normalize():,f}{unit}"
-    if qualifier == Metric.Qualifier.ABOUT:
-        return f"약 {text}"
-    if qualifier == Metric.Qualifier.AT_LEAST:
-        return f"{text} 이상"
-    return text
-
-
-class DataVersion(models.Model):
-    """One row whose token changes whenever a table the public listing and statistics read is written.
-
-    Database triggers (migration 0007) set a new random token on every insert, update or delete of cases, their
-    guidance areas, firms, industries, areas and patterns, whatever the path: admin, import, seed, bulk loads, raw
-    SQL. What is cached under a token (facet counts, rendered page parts: cases/facets.py) is therefore never
-    served after the data changed. A random token, not a counter, so a rolled-back write never hands one out again.
-    """
-
-    token = models.BigIntegerField(_("토큰"))
-
-    class Meta:
-        verbose_name = _("데이터 버전")
-        verbose_name_plural = _("데이터 버전")
-
-    def __str__(self):
-        return str(self.token)
-
-    @classmethod
-    def current_token(cls):
-        return cls.objects.filter(pk=1).values_list("token", flat=True).first()
-
-
-class SeedRecord(models.Model):
-    """A fixture record that `manage.py seed` once inserted.
-
-    Reseeding skips these, so a seeded record that staff deleted on purpose is not brought back.
-    """
-
-    model = models.CharField(_("모델"), max_length=100)
-    natural_key = models.CharField(_("자연 키"), max_length=300)
-    seeded_at = models.DateTimeField(_("입력일시"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("초기 데이터 기록")
-        verbose_name_plural = _("초기 데이터 기록")
-        constraints = [models.UniqueConstraint(fields=["model", "natural_key"], name="seed_record_unique")]
-
-    def __str__(self):
-        return f"{self.model} {self.natural_key}"

@@ -1,0 +1,1 @@
+"""Guidance visits in the staff admin."""

@@ -1,0 +1,71 @@
+"""The catalogue's domain, one module per part (import from `cases.models`):
+
+- vocabulary.py — industries, guidance areas, outcome patterns, evolution paths (staff extend them)
+- firms.py — firms: the public anonymous name and the private business and contact data
+- engineers.py — the engineer registry (`Mentor`)
+- lifecycle.py — a case's stages and transitions (`Stage`, `StageChange`)
+- case.py — the case and its per-screen querysets
+- outcomes.py — outcome statements and metrics
+- visits.py — guidance visits and their rules
+- system.py — the data version and the seed's records
+"""
+
+from .case import (
+    FIRST_PROGRAM_YEAR,
+    LAST_PLAUSIBLE_YEAR,
+    SIMILAR_CANDIDATES,
+    Case,
+    CaseOverview,
+    CaseQuerySet,
+    period_years,
+)
+from .engineers import Mentor, MentorQuerySet
+from .firms import (
+    Firm,
+    Region,
+    format_registration_number,
+    normalize_registration_number,
+    registration_number_is_valid,
+    validate_registration_number,
+)
+from .lifecycle import OPEN_STAGES, PUBLISHABLE_STAGES, STAGE_PERMISSION, Stage, StageChange
+from .outcomes import Metric, Outcome, format_quantity
+from .system import DataVersion, SeedRecord
+from .visits import MAX_HOURS_PER_DAY, Visit
+from .vocabulary import CodedModel, CodeManager, EvolutionPath, GuidanceArea, Industry, OutcomePattern
+
+__all__ = [
+    "FIRST_PROGRAM_YEAR",
+    "LAST_PLAUSIBLE_YEAR",
+    "MAX_HOURS_PER_DAY",
+    "OPEN_STAGES",
+    "PUBLISHABLE_STAGES",
+    "SIMILAR_CANDIDATES",
+    "STAGE_PERMISSION",
+    "Case",
+    "CaseOverview",
+    "CaseQuerySet",
+    "CodeManager",
+    "CodedModel",
+    "DataVersion",
+    "EvolutionPath",
+    "Firm",
+    "GuidanceArea",
+    "Industry",
+    "Mentor",
+    "MentorQuerySet",
+    "Metric",
+    "Outcome",
+    "OutcomePattern",
+    "Region",
+    "SeedRecord",
+    "Stage",
+    "StageChange",
+    "Visit",
+    "format_quantity",
+    "format_registration_number",
+    "normalize_registration_number",
+    "period_years",
+    "registration_number_is_valid",
+    "validate_registration_number",
+]
