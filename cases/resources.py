@@ -1,9 +1,10 @@
-"""Bulk import and export of cases (django-import-export), with the Korean column headers staff use."""
+"""Bulk import and export (django-import-export) of cases, visits and the engineer registry, with the Korean
+column headers staff use. Private fields (privacy.inventory) are never in a file."""
 
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from .models import Case, EvolutionPath, Firm, GuidanceArea, Mentor, OutcomePattern
+from .models import Case, EvolutionPath, Firm, GuidanceArea, Industry, Mentor, OutcomePattern, Visit
 
 IMPORT_CHANGE_REASON = "파일 가져오기"
 
@@ -41,13 +42,58 @@ class CodeWidget(widgets.ForeignKeyWidget):
 
 
 class AreaCodesWidget(widgets.ManyToManyWidget):
+    """Comma-separated vocabulary codes (guidance areas by default), with a Korean error naming unknown ones."""
+
+    label = _("지도 분야")
+
     def clean(self, value, row=None, **kwargs):
         codes = [code.strip() for code in str(value or "").replace("，", ",").split(",") if code.strip()]
-        areas = list(GuidanceArea.objects.filter(code__in=codes))
-        missing = sorted(set(codes) - {area.code for area in areas})
+        found = list(self.model.objects.filter(code__in=codes))
+        missing = sorted(set(codes) - {item.code for item in found})
         if missing:
-            raise ValueError(_("지도 분야 코드가 없습니다: %(codes)s") % {"codes": ", ".join(missing)})
-        return areas
+            raise ValueError(
+                _("%(label)s 코드가 없습니다: %(codes)s") % {"label": self.label, "codes": ", ".join(missing)}
+            )
+        return found
+
+
+class IndustryCodesWidget(AreaCodesWidget):
+    label = _("업종")
+
+
+class ChoiceWidget(widgets.Widget):
+    """A TextChoices field by its Korean label or its code; empty is allowed when the field allows it."""
+
+    def __init__(self, choices, label, allow_blank=False):
+        super().__init__()
+        self.choices, self.label, self.allow_blank = choices, label, allow_blank
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text and self.allow_blank:
+            return ""
+        for choice in self.choices:
+            if text in (choice.value, str(choice.label)):
+                return choice.value
+        labels = ", ".join(str(choice.label) for choice in self.choices)
+        raise ValueError(
+            _("%(label)s은(는) 다음 중 하나로 적어 주세요: %(labels)s") % {"label": self.label, "labels": labels}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """예/아니오 in files (1/0 and true/false are accepted too)."""
+
+    TRUE_VALUES = [*widgets.BooleanWidget.TRUE_VALUES, "예", "O", "o"]
+
+    def clean(self, value, row=None, **kwargs):
+        return (value.strip() if isinstance(value, str) else value) in self.TRUE_VALUES  # empty: no
+
+    def render(self, value, obj=None, **kwargs):
+        return "예" if value else "아니오"
 
 
 class CaseResource(resources.ModelResource):
@@ -129,3 +175,104 @@ class CaseResource(resources.ModelResource):
             ]
         )
         return dataset
+
+
+class VisitResource(resources.ModelResource):
+    """Visits, one per row; a row with an existing 번호 changes that visit. The model's rules apply per row."""
+
+    id = fields.Field(attribute="id", column_name="번호", widget=widgets.IntegerWidget())
+    case = fields.Field(attribute="case", column_name="사례 코드", widget=CodeWidget(Case, "사례"))
+    mentor = fields.Field(attribute="mentor", column_name="퇴직기술자 코드", widget=CodeWidget(Mentor, "퇴직기술자"))
+    started_on = fields.Field(attribute="started_on", column_name="시작일", widget=widgets.DateWidget("%Y-%m-%d"))
+    ended_on = fields.Field(attribute="ended_on", column_name="종료일", widget=widgets.DateWidget("%Y-%m-%d"))
+    mode = fields.Field(attribute="mode", column_name="방식", widget=ChoiceWidget(Visit.Mode, _("방식")))
+    hours = fields.Field(attribute="hours", column_name="지도 시간", widget=widgets.DecimalWidget())
+    interpreter = fields.Field(attribute="interpreter", column_name="통역 동석", widget=YesNoWidget())
+    topics = fields.Field(
+        attribute="topics", column_name="지도 분야 코드", widget=AreaCodesWidget(GuidanceArea, field="code")
+    )
+    summary = fields.Field(attribute="summary", column_name="지도 내용 요약")
+    action_items = fields.Field(attribute="action_items", column_name="후속 조치 사항")
+    firm_confirmed_on = fields.Field(
+        attribute="firm_confirmed_on", column_name="기업 확인일", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+
+    class Meta:
+        model = Visit
+        fields = (
+            "id",
+            "case",
+            "mentor",
+            "started_on",
+            "ended_on",
+            "mode",
+            "hours",
+            "interpreter",
+            "topics",
+            "summary",
+            "action_items",
+            "firm_confirmed_on",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True  # Visit.clean(): dates, hours per day, engineer assigned and free
+        use_transactions = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._change_reason = IMPORT_CHANGE_REASON
+
+
+class MentorResource(resources.ModelResource):
+    """The engineer registry without its private fields (names and contacts are entered in the admin only)."""
+
+    code = fields.Field(attribute="code", column_name="코드")
+    name = fields.Field(attribute="name", column_name="공개 표기")
+    background = fields.Field(attribute="background", column_name="경력 (공개)")
+    years_of_experience = fields.Field(
+        attribute="years_of_experience", column_name="경력 연수", widget=widgets.IntegerWidget()
+    )
+    former_employer = fields.Field(attribute="former_employer", column_name="이전 소속")
+    specialty = fields.Field(attribute="specialty", column_name="전문 분야")
+    speaks_japanese = fields.Field(attribute="speaks_japanese", column_name="일본어", widget=YesNoWidget())
+    speaks_korean = fields.Field(attribute="speaks_korean", column_name="한국어", widget=YesNoWidget())
+    speaks_english = fields.Field(attribute="speaks_english", column_name="영어", widget=YesNoWidget())
+    guidance_areas = fields.Field(
+        attribute="guidance_areas",
+        column_name="지도 가능 분야 코드",
+        widget=AreaCodesWidget(GuidanceArea, field="code"),
+    )
+    industries = fields.Field(
+        attribute="industries", column_name="경험 업종 코드", widget=IndustryCodesWidget(Industry, field="code")
+    )
+    status = fields.Field(
+        attribute="status",
+        column_name="활동 상태",
+        widget=ChoiceWidget(Mentor.Status, _("활동 상태"), allow_blank=True),
+    )
+    capacity = fields.Field(attribute="capacity", column_name="동시 지도 가능 사례 수", widget=widgets.IntegerWidget())
+
+    class Meta:
+        model = Mentor
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "name",
+            "background",
+            "years_of_experience",
+            "former_employer",
+            "specialty",
+            "speaks_japanese",
+            "speaks_korean",
+            "speaks_english",
+            "guidance_areas",
+            "industries",
+            "status",
+            "capacity",
+        )
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._change_reason = IMPORT_CHANGE_REASON

@@ -67,6 +67,39 @@ def rows(path):
     )
 
 
+# A case run through its lifecycle with visits, an accepted application and a logged access to personal data.
+LIFECYCLE = """
+import datetime
+from django.contrib.auth.models import User
+from django.utils import timezone
+from applications.models import Application
+from cases.models import Case, Firm, GuidanceArea, Industry, Mentor, Visit
+from privacy.models import PersonalDataAccess
+boss = User.objects.create_superuser("boss", password="a-long-boss-password")
+firm = Firm.objects.create(code="M", name="M기업", industry=Industry.objects.first(), legal_name="주식회사 엠",
+                           registration_number="1208147521", contact_email="m@example.invalid")
+mentor = Mentor.objects.create(code="mentor-new", name="새 퇴직기술자", real_name="山田太郎", capacity=2)
+mentor.guidance_areas.set(GuidanceArea.objects.all()[:2])
+case = Case.objects.create(code="2026-M", firm=firm, request_text="신청 내용")
+case.guidance_areas.set(GuidanceArea.objects.all()[:2])
+case.start_matching(by=boss, note="신청 수락")
+case.assign_mentor(mentor, by=boss, note="분야 일치")
+case.complete(by=boss)
+today = timezone.localdate()
+for start in (today, today + datetime.timedelta(days=3)):
+    visit = Visit(case=case, started_on=start, ended_on=start, hours=6, summary="금형 점검")
+    visit.full_clean()
+    visit.save()
+    visit.topics.set(case.guidance_areas.all())
+Application.objects.create(company_name="주식회사 엠", registration_number="1208147521", region="seoul",
+    industry=firm.industry, products="금형", employees=30, contact_name="김담당", contact_email="m@example.invalid",
+    contact_phone="010-1234-5678", bottleneck="불량률", consent_version="test", consented_at=timezone.now(),
+    state="accepted", firm=firm, case=case)
+PersonalDataAccess.objects.create(user=boss, username="boss", model="cases.firm", object_id=firm.pk,
+                                  object_label="M기업")
+"""
+
+
 @needs_postgres
 def test_backup_restores_sqlite_to_postgresql_and_back_without_losing_a_row(tmp_path):
     sqlite_a = f"sqlite:///{tmp_path / 'a.sqlite3'}"
@@ -82,6 +115,7 @@ def test_backup_restores_sqlite_to_postgresql_and_back_without_losing_a_row(tmp_
         "c.guidance_areas.remove(c.guidance_areas.first())"
     )
     manage(sqlite_a, "shell", "-c", edit)
+    manage(sqlite_a, "shell", "-c", LIFECYCLE)
     manage(sqlite_a, "backup", "-o", str(tmp_path / "a.json"))
 
     manage(postgres, "migrate", "-v0")
@@ -94,9 +128,12 @@ def test_backup_restores_sqlite_to_postgresql_and_back_without_losing_a_row(tmp_
 
     original = rows(tmp_path / "a.json")
     models = Counter(model for model, _pk, _fields in original.elements())
-    assert models["cases.case"] == 12
+    assert models["cases.case"] == 13  # the 12 seeded and the one run through its lifecycle
     assert models["cases.historicalcase"] >= 14  # 12 seeded inserts, the edit, the area removal
-    assert models["auth.group"] == 2 and models["auth.user"] == 1
+    assert models["auth.group"] == 2 and models["auth.user"] == 2
+    # The lifecycle's records travel too: stage changes, visits with topics, an application, the access log.
+    assert models["cases.stagechange"] == 3 and models["cases.visit"] == 2 and models["cases.historicalvisit"] >= 2
+    assert models["applications.application"] == 1 and models["privacy.personaldataaccess"] == 1
     assert rows(tmp_path / "p.json") == original
     assert rows(tmp_path / "b.json") == original
 

@@ -78,6 +78,8 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
+        if not self.started_on or not self.ended_on:
+            return str(_("지도 방문"))
         if self.started_on == self.ended_on:
             return f"{self.started_on:%Y-%m-%d}"
         return f"{self.started_on:%Y-%m-%d}–{self.ended_on:%Y-%m-%d}"
