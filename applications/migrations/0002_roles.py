@@ -12,10 +12,16 @@ EDITOR_PERMISSIONS = [
 
 
 def grant(apps, schema_editor):
+    # Permissions are normally created after all migrations (post_migrate): create them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    assign(apps)
+
+
+def assign(apps):
+    """Give the groups these permissions (idempotent; the permissions must exist)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.get_or_create(name=EDITORS)

@@ -17,10 +17,16 @@ VIEWER_CODENAMES = ["view_visit", "view_stagechange", "view_historicalvisit"]
 
 
 def grant(apps, schema_editor):
+    # Permissions are normally created after all migrations (post_migrate): create them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    assign(apps)
+
+
+def assign(apps):
+    """Give the groups these permissions (idempotent; the permissions must exist)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in ((EDITORS, EDITOR_CODENAMES), (VIEWERS, VIEWER_CODENAMES)):

@@ -1,12 +1,10 @@
 """An editor enters a case end to end in the admin, saves it as a draft, publishes it, and finds it on /cases/."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
 from cases.seeding import seed
+from tests.roles import restore_roles
 
 PASSWORD = "a-long-editor-password"
 
@@ -14,7 +12,7 @@ PASSWORD = "a-long-editor-password"
 @pytest.fixture
 def editor_live_server(live_server, transactional_db):
     # Live-server tests flush the database between them, groups included: recreate them as the migration does.
-    import_module("cases.migrations.0003_staff_groups").assign_groups(django_apps)
+    restore_roles()
     seed()
     user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name="편집자"))
@@ -54,6 +52,7 @@ def test_editor_enters_a_case_as_draft_then_publishes_it(browser, editor_live_se
 
     page.goto(f"{base}/admin/cases/case/add/")
     page.fill("#id_code", "2026-M")
+    page.select_option("#id_recorded_as", value="completed")  # a guidance that already ended
     pick_autocomplete(page, "firm", "M기업")
     pick_autocomplete(page, "mentor", "M기업 지도 퇴직기술자")
     for area in ("사출 금형", "품질·불량 관리"):

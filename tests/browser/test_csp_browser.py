@@ -1,18 +1,16 @@
 """The strict Content Security Policy breaks nothing: no violations on the public pages or the admin case form."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 
 from cases.models import Case
 from cases.seeding import seed
+from tests.roles import restore_roles
 
 
 @pytest.fixture
 def seeded_live_server(live_server, transactional_db):
-    import_module("cases.migrations.0003_staff_groups").assign_groups(django_apps)
+    restore_roles()
     seed()
     User.objects.create_superuser("root", password="a-long-root-password")
     return live_server

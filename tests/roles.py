@@ -1,0 +1,20 @@
+"""The staff roles as the migrations create them, for tests whose database is flushed (live-server tests).
+
+A flush keeps the permissions (post_migrate recreates them) but empties the groups.
+"""
+
+from importlib import import_module
+
+from django.apps import apps as django_apps
+
+ROLE_MIGRATIONS = [
+    ("cases.migrations.0003_staff_groups", "assign_groups"),
+    ("cases.migrations.0009_roles_for_lifecycle_and_visits", "assign"),
+    ("applications.migrations.0002_roles", "assign"),
+]
+
+
+def restore_roles():
+    """편집자 and 열람자 with every permission the migrations grant them."""
+    for module, function in ROLE_MIGRATIONS:
+        getattr(import_module(module), function)(django_apps)
