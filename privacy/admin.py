@@ -1,6 +1,8 @@
 """Personal data in the admin: hidden from staff without the permission, and every opening logged."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.utils.translation import gettext as _
 
 from .inventory import VIEW_PERMISSION, private_fields
 from .models import PersonalDataAccess
@@ -20,20 +22,34 @@ def log_access(request, obj, action=PersonalDataAccess.Action.VIEW, label=None):
 
 
 class PersonalDataAdminMixin:
-    """For a ModelAdmin of a model in privacy.inventory.
+    """For a ModelAdmin (a SimpleHistoryAdmin) of a model in privacy.inventory.
 
-    Staff without `privacy.view_personal_data` (the 열람자 role) do not see the private fields at all; for staff
-    who do, opening a record's page is logged (and saving it too).
+    Staff without `privacy.view_personal_data` (the 열람자 role) do not see the private fields anywhere: not in
+    the change form, the change list, the search (nor autocomplete, which uses it), nor the change history, whose
+    field diffs leave them out. Staff who may see them are logged each time they open a record's page, its
+    history or one of its past versions, and when they add, save or revert it; deleting one (superusers) is logged
+    as its erasure.
+
+    `personal_data_only` names further fields or list columns shown only to staff who may see personal data
+    (e.g. a formatted registration number, the time the data was purged).
     """
+
+    personal_data_only = ()
 
     def may_see_personal_data(self, request):
         return request.user.has_perm(VIEW_PERMISSION)
+
+    def hidden_fields(self):
+        """What staff without the permission never see: the model's private fields and `personal_data_only`."""
+        return (*private_fields(self.model), *self.personal_data_only)
+
+    # --- the change form ----------------------------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if self.may_see_personal_data(request):
             return fieldsets
-        hidden = set(private_fields(self.model))
+        hidden = set(self.hidden_fields())
         visible = []
         for name, options in fieldsets:
             fields = [_without(field, hidden) for field in options["fields"]]
@@ -46,14 +62,26 @@ class PersonalDataAdminMixin:
         excluded = super().get_exclude(request, obj) or ()
         if self.may_see_personal_data(request):
             return excluded
-        return (*excluded, *private_fields(self.model))
+        model_fields = {field.name for field in self.model._meta.get_fields()}
+        return (*excluded, *(name for name in self.hidden_fields() if name in model_fields))
+
+    # --- the change list ----------------------------------------------------------------------------------------
+
+    def get_list_display(self, request):
+        display = super().get_list_display(request)
+        if self.may_see_personal_data(request):
+            return display
+        hidden = set(self.hidden_fields())
+        return [name for name in display if not (isinstance(name, str) and name in hidden)]
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
         if self.may_see_personal_data(request):
             return fields
-        hidden = set(private_fields(self.model))
-        return [field for field in fields if field.split("__")[0] not in hidden]
+        hidden = set(self.hidden_fields())
+        return [field for field in fields if field.lstrip("^=@").split("__")[0] not in hidden]
+
+    # --- openings, logged ---------------------------------------------------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -64,6 +92,70 @@ class PersonalDataAdminMixin:
             action = PersonalDataAccess.Action.CHANGE if request.method == "POST" else PersonalDataAccess.Action.VIEW
             log_access(request, obj, action)
         return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.may_see_personal_data(request):
+            log_access(request, obj, PersonalDataAccess.Action.CHANGE)  # entering personal data is processing it
+        return super().response_add(request, obj, post_url_continue)
+
+    def delete_model(self, request, obj):
+        log_access(request, obj, PersonalDataAccess.Action.PURGE)  # before: the label needs the record
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            log_access(request, obj, PersonalDataAccess.Action.PURGE)
+        super().delete_queryset(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200 and self.may_see_personal_data(request):
+            obj = self._object_or_last_version(request, object_id)
+            if obj is not None:
+                log_access(request, obj, label=_("%(object)s · 변경 이력") % {"object": obj})
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if response.status_code in (200, 302) and self.may_see_personal_data(request):
+            obj = self._object_or_last_version(request, object_id)
+            if obj is not None:
+                reverted = request.method == "POST" and response.status_code == 302
+                action = PersonalDataAccess.Action.CHANGE if reverted else PersonalDataAccess.Action.VIEW
+                log_access(request, obj, action, label=_("%(object)s · 이전 버전") % {"object": obj})
+        return response
+
+    def _object_or_last_version(self, request, object_id):
+        """The record, or (deleted) its last historical version, so opening a deleted record's history is logged."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            return obj
+        manager = getattr(self.model._meta, "simple_history_manager_attribute", None)
+        if manager is None:
+            return None
+        history = getattr(self.model, manager)
+        last = history.filter(**{self.model._meta.pk.attname: unquote(object_id)}).order_by("-history_date").first()
+        return last.instance if last is not None else None
+
+    # --- the change history: no private values for staff who may not see them ---------------------------------
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        if self.may_see_personal_data(request):
+            return super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        hidden = set(self.hidden_fields())
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                changes = self.get_historical_record_context_helper(request, previous).context_for_delta_changes(delta)
+                tracked_private = hidden.intersection(f.name for f in previous.tracked_fields if f.editable)
+                if previous.diff_against(current, included_fields=tracked_private).changed_fields:
+                    # That something private changed is no secret; what it was and became is.
+                    changes.append({"field": _("비공개 항목"), "old": "…", "new": _("변경됨 (볼 권한 없음)")})
+                previous.history_delta_changes = changes
+            previous = current
 
 
 def _without(field, hidden):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
+from privacy.admin import PersonalDataAdminMixin
 from privacy.inventory import VIEW_PERMISSION as VIEW_PERSONAL_DATA
 
 from ..facets import Vocabulary
@@ -85,7 +86,7 @@ class GuidanceYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Case)
-class CaseAdmin(ImportExportMixin, ExportActionMixin, StaffAdmin):
+class CaseAdmin(PersonalDataAdminMixin, ImportExportMixin, ExportActionMixin, StaffAdmin):
     form = CaseAdminForm
     resource_classes = [CaseResource]
     import_formats = [CSV, XLSX]
