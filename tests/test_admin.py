@@ -37,7 +37,7 @@ def case_form_data(case=None, **overrides):
         "source": "",
         "source_notes": "",
     }
-    for prefix in ("outcome_items", "metrics"):
+    for prefix in ("outcome_items", "metrics", "visits"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)
     return data

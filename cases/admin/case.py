@@ -17,6 +17,8 @@ from ..forms import CaseAdminForm
 from ..models import OPEN_STAGES, Case, Metric, Outcome
 from ..resources import CaseResource
 from .common import StaffAdmin, once_per_request
+from .lifecycle import AttentionListFilter, CaseLifecycleAdminMixin, StageListFilter
+from .visits import VisitInline
 
 
 class OutcomeInline(admin.TabularInline):
@@ -86,17 +88,19 @@ class GuidanceYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Case)
-class CaseAdmin(PersonalDataAdminMixin, ImportExportMixin, ExportActionMixin, StaffAdmin):
+class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMixin, ExportActionMixin, StaffAdmin):
     form = CaseAdminForm
     resource_classes = [CaseResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     to_encoding = "utf-8-sig"  # CSV with a BOM, so Excel opens the Korean text correctly
     change_list_template = "admin/cases/case/change_list.html"
+    change_form_template = "admin/cases/case/change_form.html"
     list_display = (
         "code",
         "firm",
         "products",
+        "stage_badge",
         "outcome_pattern",
         "status_badge",
         "period",
@@ -105,7 +109,15 @@ class CaseAdmin(PersonalDataAdminMixin, ImportExportMixin, ExportActionMixin, St
         "updated_at",
     )
     list_display_links = ("code", "firm")
-    list_filter = ("status", PatternListFilter, IndustryListFilter, AreaListFilter, GuidanceYearFilter)
+    list_filter = (
+        StageListFilter,
+        AttentionListFilter,
+        "status",
+        PatternListFilter,
+        IndustryListFilter,
+        AreaListFilter,
+        GuidanceYearFilter,
+    )
     search_fields = (
         "code",
         "firm__code",
@@ -118,7 +130,7 @@ class CaseAdmin(PersonalDataAdminMixin, ImportExportMixin, ExportActionMixin, St
     list_select_related = ("firm", "outcome_pattern")
     autocomplete_fields = ("firm", "mentor")
     filter_horizontal = ("guidance_areas",)
-    inlines = (OutcomeInline, MetricInline)
+    inlines = (OutcomeInline, MetricInline, VisitInline)
     list_per_page = 50
     show_full_result_count = False  # saves a COUNT(*) per page view; the filtered count is still shown
     readonly_fields = ("stage", "stage_changed_at", "created_at", "updated_at")
@@ -250,6 +262,10 @@ class CaseAdmin(PersonalDataAdminMixin, ImportExportMixin, ExportActionMixin, St
     def status_badge(self, case):
         css = "published" if case.status == Case.Status.PUBLISHED else "draft"
         return format_html('<span class="case-status case-status--{}">{}</span>', css, case.get_status_display())
+
+    @admin.display(description=_("진행 단계"), ordering="stage")
+    def stage_badge(self, case):
+        return format_html('<span class="case-stage case-stage--{}">{}</span>', case.stage, case.get_stage_display())
 
     @admin.display(description=_("지도 기간"), ordering="started_year")
     def period(self, case):

@@ -94,6 +94,14 @@ class CaseQuerySet(models.QuerySet):
             .order_by(*order)
         )
 
+    def matching_for_long(self, since):
+        """Cases in matching since before `since` (a datetime): the dashboard's 'matching too long'."""
+        return self.filter(stage=Stage.MATCHING, stage_changed_at__lt=since)
+
+    def without_visit_since(self, day):
+        """Cases in guidance since before `day` (a date) with no visit on or after it."""
+        return self.filter(stage=Stage.IN_GUIDANCE, stage_changed_at__date__lt=day).exclude(visits__ended_on__gte=day)
+
     def recently_published(self, limit=20):
         return self.for_listing().exclude(published_at=None).order_by("-published_at", "-pk")[:limit]
 
