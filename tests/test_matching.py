@@ -31,7 +31,7 @@ def matching_case(boss):
 
 def test_previous_engineer_first_shared_areas_next_full_last_inactive_absent(boss, matching_case):
     case = matching_case
-    stranger = make_mentor(code="m-stranger")
+    make_mentor(code="m-stranger")
     specialist = make_mentor(code="m-specialist", capacity=3)
     specialist.guidance_areas.set([case.mold, case.welding])
     specialist.industries.set([case.firm.industry])
