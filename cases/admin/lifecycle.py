@@ -128,6 +128,7 @@ class CaseLifecycleAdminMixin:
                 "case": case,
                 "buttons": buttons,
                 "may_assign": "assign_mentor" in available,
+                "may_add_visit": request.user.has_perm("cases.add_visit"),
                 "shortlist": shortlist(case) if case.stage == Stage.MATCHING else None,
                 "changes": changes,
                 "totals": Visit.objects.filter(case=case).totals(),
