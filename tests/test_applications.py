@@ -485,3 +485,12 @@ def test_apply_pages_are_valid_html(client, vocabulary, tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_refused_security_check_is_explained_in_korean(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/apply/", {"company_name": "x"})
+    assert response.status_code == 403
+    assert "보안 확인에 실패했습니다" in response.content.decode()

@@ -29,12 +29,16 @@ def test_public_pages_are_valid_html(client, seeded, tmp_path):
         "stats": "/stats/?industry=chemicals",
         "bad-filter": "/cases/?year=abc",
         "not-found": "/cases/0/",
+        "apply": "/apply/",
     }
     files = []
     for name, path in pages.items():
         file = tmp_path / f"{name}.html"
         file.write_bytes(client.get(path).content)
         files.append(str(file))
+    refused = tmp_path / "apply-errors.html"  # the form after a mistake: error summary and field errors
+    refused.write_bytes(client.post("/apply/", {"company_name": "x" * 500}).content)
+    files.append(str(refused))
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
         capture_output=True,

@@ -36,8 +36,23 @@ def test_public_pages_have_no_axe_violations(browser, seeded_live_server, width)
     page = context.new_page()
     base = seeded_live_server.url
     detail = Case.objects.get(code="2017-J").get_absolute_url()
-    for path in ("/", "/cases/?pattern=1&area=quality&q=품질", detail, "/stats/", "/stats/?industry=chemicals"):
+    for path in (
+        "/",
+        "/cases/?pattern=1&area=quality&q=품질",
+        detail,
+        "/stats/",
+        "/stats/?industry=chemicals",
+        "/apply/",
+    ):
         assert violations(page, base + path) == [], path
+    # The application form as a firm sees it after a mistake: the error summary and the field errors.
+    page.goto(base + "/apply/")
+    page.evaluate("document.querySelector('form.apply-form').noValidate = true")  # let the server answer
+    page.get_by_role("button", name="신청서 보내기").click()
+    page.wait_for_selector("#form-errors")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert [v["id"] for v in result["violations"]] == []
     context.close()
 
 
@@ -48,6 +63,6 @@ def test_pages_in_japanese_and_english_have_no_axe_violations(browser, seeded_li
     for language in ("日本語", "English"):
         page.goto(base + "/cases/")
         page.get_by_role("button", name=language).click()
-        for path in ("/cases/?pattern=2", "/stats/"):
+        for path in ("/cases/?pattern=2", "/stats/", "/apply/"):
             assert violations(page, base + path) == [], (language, path)
     context.close()
