@@ -34,9 +34,16 @@ class TrackerAdminSite(admin.AdminSite):
 
     site_header = "기술지도 사례 관리"
     site_title = "기술지도 사례 관리"
-    index_title = "관리 메뉴"
+    index_title = "현황판"
     login_form = TwoFactorLoginForm
     login_template = "otp/admin111/login.html"
+
+    def index(self, request, extra_context=None):
+        """The staff dashboard (staff/dashboard.py), then the list of every model the user may open."""
+        from staff.dashboard import build_dashboard  # it reads the admin modules, which need this site first
+
+        context = {"dashboard": build_dashboard(request.user), **(extra_context or {})}
+        return super().index(request, extra_context=context)
 
     def has_permission(self, request):
         # Asked several times per page; the device lookup is a query, so answer once per request.

@@ -1,0 +1,206 @@
+"""The staff dashboard (현황판), the admin's home page: what needs attention today.
+
+`build_dashboard(user)` computes everything the page shows with one query per table, whatever the data size:
+cases (counts by stage and the three "needs attention" counts, in one pass), visits this month, the waiting
+applications (the oldest few and their total) and the active engineers' loads. Sections the user has no
+permission to see are left out, and their queries are not run. Every figure carries the URL of the admin list
+it counts (None while that model has no admin).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Window
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application
+from cases.admin.lifecycle import IDLE_GUIDANCE_DAYS, MATCHING_TOO_LONG_DAYS
+from cases.models import PUBLISHABLE_STAGES, Case, Mentor, Stage, Visit
+
+OLDEST_APPLICATIONS = 5
+BUSIEST_ENGINEERS = 10
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    count: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class WaitingApplication:
+    reference: str
+    submitted_at: datetime
+    days: int
+    url: str | None
+
+
+@dataclass(frozen=True)
+class EngineerLoad:
+    name: str
+    load: int
+    capacity: int | None
+    url: str | None
+
+    @property
+    def is_full(self):
+        return self.capacity is not None and self.load >= self.capacity
+
+
+@dataclass(frozen=True)
+class MonthOfVisits:
+    month: date
+    visits: int
+    days: int
+    hours: Decimal
+    url: str | None
+
+
+@dataclass
+class Dashboard:
+    today: date
+    stages: list = field(default_factory=list)  # a Figure per stage, in the lifecycle's order
+    total_cases: int = 0
+    attention: list = field(default_factory=list)  # Figures: matching too long, no recent visit, ready to publish
+    visits: MonthOfVisits | None = None
+    applications: Figure | None = None  # the waiting ones (None: not this user's business)
+    oldest_applications: list = field(default_factory=list)
+    engineers: list = field(default_factory=list)  # the busiest active engineers
+    engineers_active: Figure | None = None
+    engineers_busy: int = 0
+    engineers_full: int = 0
+
+    @property
+    def shows_cases(self):
+        return bool(self.stages)
+
+
+def build_dashboard(user, *, now=None):
+    """Everything the dashboard shows for `user`, in at most four queries (one per section the user may see)."""
+    now = now or timezone.now()
+    dashboard = Dashboard(today=timezone.localdate(now))
+    if _may_view(user, "cases", "case"):
+        _add_cases(dashboard, now)
+    if _may_view(user, "cases", "visit"):
+        _add_visits(dashboard)
+    if _may_view(user, "applications", "application"):
+        _add_applications(dashboard)
+    if _may_view(user, "cases", "mentor"):
+        _add_engineers(dashboard)
+    return dashboard
+
+
+def needs_attention(now):
+    """{name: Q}: what the case list's `attention` filter (cases/admin/lifecycle.py) and the drafts count show."""
+    since = timezone.localdate(now) - timedelta(days=IDLE_GUIDANCE_DAYS)
+    return {
+        "matching_long": Q(pk__in=Case.objects.matching_for_long(now - timedelta(days=MATCHING_TOO_LONG_DAYS))),
+        "no_recent_visit": Q(pk__in=Case.objects.without_visit_since(since)),
+        "ready_to_publish": Q(stage__in=PUBLISHABLE_STAGES, status=Case.Status.DRAFT),
+    }
+
+
+def _add_cases(dashboard, now):
+    counts = Case.objects.aggregate(
+        **{f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
+        **{name: Count("pk", filter=condition) for name, condition in needs_attention(now).items()},
+    )
+    cases_url = _admin_url("cases_case_changelist")
+    dashboard.stages = [
+        Figure(stage.label, counts[f"stage_{stage.value}"], _with_query(cases_url, stage=stage.value))
+        for stage in Stage
+    ]
+    dashboard.total_cases = sum(figure.count for figure in dashboard.stages)
+    dashboard.attention = [
+        Figure(
+            _("%(days)s일 넘게 매칭 중") % {"days": MATCHING_TOO_LONG_DAYS},
+            counts["matching_long"],
+            _with_query(cases_url, attention="matching_long"),
+        ),
+        Figure(
+            _("%(days)s일 동안 방문이 없는 지도 중 사례") % {"days": IDLE_GUIDANCE_DAYS},
+            counts["no_recent_visit"],
+            _with_query(cases_url, attention="no_recent_visit"),
+        ),
+        Figure(
+            _("공개를 기다리는 지도 완료 사례"),
+            counts["ready_to_publish"],
+            _with_query(cases_url, stage__in=",".join(PUBLISHABLE_STAGES), status__exact=Case.Status.DRAFT.value),
+        ),
+    ]
+
+
+def _add_visits(dashboard):
+    first = dashboard.today.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    totals = Visit.objects.filter(started_on__gte=first, started_on__lt=following).totals()
+    dashboard.visits = MonthOfVisits(
+        month=first,
+        visits=totals["visits"],
+        days=totals["days"],
+        hours=totals["hours"],
+        # The visit list's date hierarchy (started_on) reads a year and a month.
+        url=_with_query(
+            _admin_url("cases_visit_changelist"), started_on__year=first.year, started_on__month=first.month
+        ),
+    )
+
+
+def _add_applications(dashboard):
+    # The oldest few and, on every row, how many wait in all: one query (the window counts before the limit).
+    rows = list(
+        Application.objects.waiting()
+        .annotate(waiting=Window(Count("pk")))
+        .values("pk", "reference", "submitted_at", "waiting")[:OLDEST_APPLICATIONS]
+    )
+    dashboard.applications = Figure(
+        _("검토를 기다리는 신청"),
+        rows[0]["waiting"] if rows else 0,
+        _with_query(_admin_url("applications_application_changelist"), state__exact=Application.State.NEW.value),
+    )
+    dashboard.oldest_applications = [
+        WaitingApplication(
+            reference=row["reference"],
+            submitted_at=row["submitted_at"],
+            days=(dashboard.today - timezone.localdate(row["submitted_at"])).days,
+            url=_admin_url("applications_application_change", row["pk"]),
+        )
+        for row in rows
+    ]
+
+
+def _add_engineers(dashboard):
+    # One row per active engineer (a registry of hundreds, not the cases): the counts need them all.
+    rows = Mentor.objects.active().with_load().values("pk", "name", "capacity", "load").order_by("-load", "code")
+    loads = [
+        EngineerLoad(row["name"], row["load"], row["capacity"], _admin_url("cases_mentor_change", row["pk"]))
+        for row in rows
+    ]
+    dashboard.engineers = [engineer for engineer in loads if engineer.load][:BUSIEST_ENGINEERS]
+    dashboard.engineers_active = Figure(
+        _("활동 중인 퇴직기술자"),
+        len(loads),
+        _with_query(_admin_url("cases_mentor_changelist"), status__exact=Mentor.Status.ACTIVE.value),
+    )
+    dashboard.engineers_busy = sum(1 for engineer in loads if engineer.load)
+    dashboard.engineers_full = sum(1 for engineer in loads if engineer.is_full)
+
+
+def _may_view(user, app_label, model_name):
+    return user.has_perm(f"{app_label}.view_{model_name}") or user.has_perm(f"{app_label}.change_{model_name}")
+
+
+def _admin_url(name, *args):
+    try:
+        return reverse(f"admin:{name}", args=args)
+    except NoReverseMatch:
+        return None  # that model has no admin: the figure is shown without a link
+
+
+def _with_query(url, **params):
+    return f"{url}?{urlencode(params)}" if url else None
