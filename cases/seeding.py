@@ -30,7 +30,8 @@ FIXTURE_FILES = [
     "06_mentors.json",
     "07_cases.json",
     "08_outcomes.json",
-    "09_metrics.json",
+    "09_metric_kinds.json",
+    "10_metrics.json",
 ]
 
 

@@ -10,6 +10,7 @@ from django.apps import apps as django_apps
 ROLE_MIGRATIONS = [
     ("cases.migrations.0003_staff_groups", "assign_groups"),
     ("cases.migrations.0009_roles_for_lifecycle_and_visits", "assign"),
+    ("cases.migrations.0012_metric_kinds_roles_and_triggers", "assign"),
     ("applications.migrations.0002_roles", "assign"),
 ]
 

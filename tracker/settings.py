@@ -70,7 +70,8 @@ INSTALLED_APPS = [
     "privacy",  # the personal-data inventory, the access log and the permission to see personal data
     "cases",  # the catalogue: firms, engineers, cases and their lifecycle, matching, visits, public pages
     "applications",  # firms' applications for guidance (/apply/) and how staff accept or decline them
-    "staff",  # the staff dashboard (the admin's home page)
+    "portal",  # the pages firms and engineers open through their links (/followup/<token>/, /mentor/<token>/)
+    "staff",  # the staff dashboard (the admin's home page), the yearly report, reminders
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "case-tracker@l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who hears of a new application; empty: every active staff member allowed to see applications who has an e-mail.
 APPLICATION_NOTIFY_EMAILS = env_list("DJANGO_APPLICATION_NOTIFY_EMAILS")
+# Who hears of cases in guidance without a recent visit (send_reminders); empty: every active staff member who
+# may change a case's stage and has an e-mail address.
+REMINDER_STAFF_EMAILS = env_list("DJANGO_REMINDER_STAFF_EMAILS")
+# Mails sent outside a request (send_reminders) need the site's address for their links.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Follow-ups and links ---------------------------------------------------------------------------------
+# A completed case's follow-up surveys: months after completion for the completion survey, the first and the
+# second follow-up (three numbers, ascending).
+FOLLOWUP_MONTHS = [int(value) for value in env_list("DJANGO_FOLLOWUP_MONTHS", default=["0", "6", "12"])]
+if len(FOLLOWUP_MONTHS) != 3 or FOLLOWUP_MONTHS != sorted(FOLLOWUP_MONTHS) or FOLLOWUP_MONTHS[0] < 0:
+    raise ImproperlyConfigured("DJANGO_FOLLOWUP_MONTHS must be three ascending month offsets, e.g. 0,6,12.")
+# How long a firm's or an engineer's link opens its page (days).
+ACCESS_LINK_DAYS = int(os.environ.get("DJANGO_ACCESS_LINK_DAYS", "30"))
+# send_reminders: follow-ups due within this many days (or overdue) are reminded; cases in guidance without a
+# visit for IDLE_GUIDANCE_DAYS are reported to staff.
+REMINDER_DAYS_BEFORE_DUE = int(os.environ.get("DJANGO_REMINDER_DAYS_BEFORE_DUE", "7"))
+IDLE_GUIDANCE_DAYS = int(os.environ.get("DJANGO_IDLE_GUIDANCE_DAYS", "60"))
 
 # --- Security -----------------------------------------------------------------------------------------
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto (only when told: a spoofed header is otherwise ignored).

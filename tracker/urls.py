@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("apply/", include("applications.urls")),
+    path("", include("portal.urls")),
     path("", include("cases.urls")),
 ]

@@ -3,6 +3,7 @@ change-list filters by stage and by what needs attention."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
@@ -15,7 +16,7 @@ from ..matching import shortlist
 from ..models import STAGE_PERMISSION, Mentor, Stage, StageChange, Visit
 
 MATCHING_TOO_LONG_DAYS = 14
-IDLE_GUIDANCE_DAYS = 60
+IDLE_GUIDANCE_DAYS = settings.IDLE_GUIDANCE_DAYS  # one number for the filter, dashboard and reminders
 NOTE_MAX_LENGTH = 2000
 
 # The buttons staff see, in this order, with the note's label; a reason is required where the model says so.

@@ -6,7 +6,10 @@
 - lifecycle.py — a case's stages and transitions (`Stage`, `StageChange`)
 - case.py — the case and its per-screen querysets
 - outcomes.py — outcome statements and metrics
-- visits.py — guidance visits and their rules
+- visits.py — guidance visits and their rules, the engineers' reports and staff's review
+- followups.py — follow-up surveys after completion and their answers
+- costs.py — the cost ledger: subsidy and firm's share
+- links.py — links that open a firm's or an engineer's page without a login
 - system.py — the data version and the seed's records
 """
 
@@ -19,6 +22,7 @@ from .case import (
     CaseQuerySet,
     period_years,
 )
+from .costs import CostLine, subsidy_at
 from .engineers import Mentor, MentorQuerySet
 from .firms import (
     Firm,
@@ -28,13 +32,34 @@ from .firms import (
     registration_number_is_valid,
     validate_registration_number,
 )
+from .followups import Adoption, FollowUp, FollowUpAdoption, FollowUpMeasurement, add_months
 from .lifecycle import OPEN_STAGES, PUBLISHABLE_STAGES, STAGE_PERMISSION, Stage, StageChange
+from .links import LinkHolder, LinkRefusal, hash_token
 from .outcomes import Metric, Outcome, format_quantity
 from .system import DataVersion, SeedRecord
 from .visits import MAX_HOURS_PER_DAY, Visit
-from .vocabulary import CodedModel, CodeManager, EvolutionPath, GuidanceArea, Industry, OutcomePattern
+from .vocabulary import (
+    CodedModel,
+    CodeManager,
+    EvolutionPath,
+    GuidanceArea,
+    Industry,
+    MetricKind,
+    OutcomePattern,
+)
 
 __all__ = [
+    "Adoption",
+    "CostLine",
+    "FollowUp",
+    "FollowUpAdoption",
+    "FollowUpMeasurement",
+    "LinkHolder",
+    "LinkRefusal",
+    "MetricKind",
+    "add_months",
+    "hash_token",
+    "subsidy_at",
     "FIRST_PROGRAM_YEAR",
     "LAST_PLAUSIBLE_YEAR",
     "MAX_HOURS_PER_DAY",

@@ -5,6 +5,7 @@
 
 from dataclasses import dataclass
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
@@ -225,6 +226,15 @@ class Case(CaseLifecycle):
         _("지도 종료 연도"), null=True, blank=True, help_text=_("한 해만 지도했다면 비워 둡니다.")
     )
     status = models.CharField(_("상태"), max_length=12, choices=Status, default=Status.DRAFT)
+    subsidy_rate = models.DecimalField(
+        _("지원 비율 (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("사업이 부담하는 비용의 비율. 예: 60. 비용 줄의 지원금을 비워 두면 이 비율로 계산합니다."),
+    )
     source = models.CharField(_("출처"), max_length=300, blank=True)
     source_notes = models.TextField(
         _("원문 교정 기록"),
@@ -264,6 +274,11 @@ class Case(CaseLifecycle):
                 condition=~Q(status="published") | Q(outcome_pattern__isnull=False),
                 name="published_case_has_pattern",
                 violation_error_message=_("공개하는 사례에는 성과 패턴이 있어야 합니다."),
+            ),
+            models.CheckConstraint(
+                condition=Q(subsidy_rate__isnull=True) | Q(subsidy_rate__gte=0, subsidy_rate__lte=100),
+                name="case_subsidy_rate_percent",
+                violation_error_message=_("지원 비율은 0에서 100% 사이입니다."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(stage__in=PUBLISHABLE_STAGES),

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .links import LinkHolder
 from .vocabulary import CodedModel, GuidanceArea, Industry
 
 
@@ -28,7 +29,11 @@ class MentorManager(models.Manager.from_queryset(MentorQuerySet)):
         return self.get(code=code)
 
 
-class Mentor(CodedModel):
+class Mentor(LinkHolder, CodedModel):
+    """An engineer of the registry. `issue_link()` (links.py) gives them their page for reporting visits."""
+
+    link_url_name = "portal:mentor"
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("활동 중")
         PAUSED = "paused", _("일시 중지")
@@ -75,7 +80,9 @@ class Mentor(CodedModel):
     personal_data_purged_at = models.DateTimeField(_("개인정보 파기일시"), null=True, blank=True, editable=False)
 
     objects = MentorManager()
-    history = HistoricalRecords(m2m_fields=[guidance_areas, industries])
+    history = HistoricalRecords(
+        m2m_fields=[guidance_areas, industries], excluded_fields=["link_hash", "link_issued_at", "link_expires_at"]
+    )
 
     class Meta:
         verbose_name = _("퇴직기술자")
@@ -85,6 +92,12 @@ class Mentor(CodedModel):
 
     def __str__(self):
         return self.name
+
+    def open_cases(self):
+        """The cases this engineer is guiding now: all their link's page may show."""
+        from .lifecycle import Stage
+
+        return self.cases.filter(stage=Stage.IN_GUIDANCE)
 
     @property
     def languages_display(self):

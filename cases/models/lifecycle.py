@@ -112,6 +112,11 @@ class CaseLifecycle(FSMModelMixin, models.Model):
             raise ValidationError(_("%(label)s를 적어 주세요.") % {"label": label}, code="reason_required")
         return reason
 
+    def _schedule_followups(self):
+        from .followups import FollowUp  # followups.py builds on Case, which builds on this module
+
+        FollowUp.objects.schedule_for(self, completed_on=timezone.localdate())
+
     def available_transitions(self, user):
         """The names of the transitions `user` may run on this case now (for the admin's buttons)."""
         if not user.has_perm(STAGE_PERMISSION):
@@ -146,6 +151,8 @@ class CaseLifecycle(FSMModelMixin, models.Model):
             if by is not None:
                 self._history_user = by
             self.save()
+            if target == Stage.COMPLETED:
+                self._schedule_followups()
             return StageChange.objects.create(
                 case=self,
                 transition=method.__name__.lstrip("_"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .case import Case
+from .vocabulary import MetricKind
 
 
 class OutcomeManager(models.Manager):
@@ -72,6 +73,15 @@ class Metric(models.Model):
     target = models.DecimalField(_("목표 값"), max_digits=14, decimal_places=2, null=True, blank=True)
     qualifier = models.CharField(_("정확도"), max_length=12, choices=Qualifier, default=Qualifier.EXACT)
     position = models.PositiveSmallIntegerField(_("순서"), default=1)
+    kind = models.ForeignKey(
+        MetricKind,
+        on_delete=models.PROTECT,
+        related_name="metrics",
+        null=True,
+        blank=True,
+        verbose_name=_("지표 종류"),
+        help_text=_("맞는 종류가 있을 때만 고릅니다. 값과 단위는 자료에 적힌 그대로 둡니다."),
+    )
 
     objects = MetricManager()
     history = HistoricalRecords()

@@ -7,6 +7,7 @@ and the engineers' own forms all refuse the same things with the same Korean mes
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,9 +20,17 @@ MAX_HOURS_PER_DAY = 12
 
 
 class VisitQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Visits on record: entered by staff, or reported by the engineer and confirmed by staff."""
+        return self.filter(report_state=Visit.ReportState.CONFIRMED)
+
+    def awaiting_review(self):
+        """Visits the engineer reported that staff have not yet confirmed or returned."""
+        return self.filter(report_state=Visit.ReportState.SUBMITTED)
+
     def totals(self):
-        """{'visits': n, 'days': n, 'hours': Decimal} over these visits, in one query."""
-        totals = self.aggregate(visits=Count("pk"), days=Sum("days"), hours=Sum("hours"))
+        """{'visits': n, 'days': n, 'hours': Decimal} over these visits that are on record, in one query."""
+        totals = self.confirmed().aggregate(visits=Count("pk"), days=Sum("days"), hours=Sum("hours"))
         return {"visits": totals["visits"], "days": totals["days"] or 0, "hours": totals["hours"] or 0}
 
 
@@ -29,6 +38,11 @@ class Visit(models.Model):
     class Mode(models.TextChoices):
         ON_SITE = "on_site", _("현장 방문")
         REMOTE = "remote", _("원격")
+
+    class ReportState(models.TextChoices):
+        SUBMITTED = "submitted", _("확인 대기")  # reported by the engineer through their link
+        CONFIRMED = "confirmed", _("확인됨")  # on record (staff entered it or confirmed the engineer's report)
+        RETURNED = "returned", _("반려")  # sent back to the engineer with a reason; not on record
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits", verbose_name=_("사례"))
     mentor = models.ForeignKey(
@@ -49,6 +63,11 @@ class Visit(models.Model):
     summary = models.TextField(_("지도 내용 요약"), blank=True)
     action_items = models.TextField(_("후속 조치 사항"), blank=True)
     firm_confirmed_on = models.DateField(_("기업 확인일"), null=True, blank=True)
+    report_state = models.CharField(
+        _("보고 상태"), max_length=10, choices=ReportState, default=ReportState.CONFIRMED, db_index=True
+    )
+    returned_reason = models.TextField(_("반려 사유"), blank=True)
+    reviewed_at = models.DateTimeField(_("확인·반려 일시"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
     updated_at = models.DateTimeField(_("수정일시"), auto_now=True)
 
@@ -69,6 +88,11 @@ class Visit(models.Model):
                 condition=Q(ended_on__gte=F("started_on")),
                 name="visit_ends_after_it_starts",
                 violation_error_message=_("종료일이 시작일보다 빠릅니다."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(report_state="returned") | ~Q(returned_reason=""),
+                name="returned_visit_has_reason",
+                violation_error_message=_("반려할 때는 사유를 적어야 합니다."),
             ),
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=F("days") * MAX_HOURS_PER_DAY),
@@ -141,6 +165,7 @@ class Visit(models.Model):
     def _check_engineer_is_free(self):
         clash = (
             Visit.objects.filter(mentor_id=self.mentor_id, started_on__lte=self.ended_on, ended_on__gte=self.started_on)
+            .exclude(report_state=Visit.ReportState.RETURNED)
             .exclude(case_id=self.case_id)
             .exclude(pk=self.pk)
             .select_related("case")
@@ -152,3 +177,22 @@ class Visit(models.Model):
                 % {"case": clash.case.code, "days": str(clash)},
                 code="engineer_busy",
             )
+
+    # --- the engineer's reports (portal) and staff's review ----------------------------------------------------
+
+    def confirm(self):
+        """Staff accept the engineer's report: the visit is on record and counts in the totals."""
+        self._review(self.ReportState.CONFIRMED, reason="")
+
+    def return_to_engineer(self, reason):
+        """Staff send the report back with a reason; the engineer sees it on their page and may report again."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("반려 사유를 적어 주세요."), code="reason_required")
+        self._review(self.ReportState.RETURNED, reason=reason)
+
+    def _review(self, state, *, reason):
+        if self.report_state != self.ReportState.SUBMITTED:
+            raise ValidationError(_("확인을 기다리는 방문 보고만 확인하거나 반려할 수 있습니다."), code="not_submitted")
+        self.report_state, self.returned_reason, self.reviewed_at = state, reason, timezone.now()
+        self.save(update_fields=["report_state", "returned_reason", "reviewed_at", "updated_at"])

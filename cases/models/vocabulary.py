@@ -114,3 +114,24 @@ class EvolutionPath(CodedModel):
 
     def __str__(self):
         return f"{self.name} ({self.get_product_display()} 상품 × {self.get_technology_display()} 기술)"
+
+
+class MetricKind(CodedModel):
+    """What a follow-up measures (불량률, 원가, 매출, …): its unit, and which way is better."""
+
+    name = models.CharField(_("지표명"), max_length=60, unique=True, help_text=_("예: 불량률"))
+    unit = models.CharField(_("단위"), max_length=20, help_text=_("예: %, 백만 원, 명"))
+    lower_is_better = models.BooleanField(
+        _("낮을수록 좋음"), default=False, help_text=_("불량률·원가처럼 줄어드는 것이 개선인 지표에 표시합니다.")
+    )
+    position = models.PositiveSmallIntegerField(_("표시 순서"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("성과 지표 종류")
+        verbose_name_plural = _("성과 지표 종류")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
