@@ -127,11 +127,11 @@ def rows_of(report, key):
 
 def test_applications_cases_visits_follow_ups_and_costs_of_the_year(year):
     report = build_report(year, today=date(YEAR + 1, 2, 1))
-    # Received: applied this year; accepted and declined: decided this year (one of them applied last year).
+    # Received: applied this year; accepted and declined: decided this year (last year's two do not count).
     assert rows_of(report, "applications") == {
         "접수 (그해 신청)": [3],
         "수락 (그해 결정)": [2],
-        "반려 (그해 결정)": [2],
+        "반려 (그해 결정)": [1],
     }
     cases = rows_of(report, "cases")
     assert cases["지도 시작 (첫 퇴직기술자 배정)"] == [2]
