@@ -3,6 +3,8 @@ context figures on Korea–Japan technology trade."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 BAR_HEIGHT = 28
 LABEL_WIDTH = 130
 CHART_WIDTH = 400
@@ -40,3 +42,54 @@ CONTEXT_FIGURES = [
     ("한국 전체 기술수출액 (일본 대비)", "2015년 전후", "일본의 약 1/5"),
     ("한국 전체 기술도입액 (일본 대비)", "2015년 전후", "일본의 약 2배"),
 ]
+
+
+@dataclass
+class ValueBar:
+    """A bar of a measured figure: its label, the value as shown, and its tone (better / worse / same / plain)."""
+
+    label: str
+    text: str
+    y: int
+    width: float
+    text_x: float
+    tone: str
+
+
+def value_bars(items, scale=None):
+    """SVG geometry for (label, value, text, tone) items: widths proportional to |value| against `scale` (default:
+    the largest |value|), so that a decrease and an increase of the same size draw the same length."""
+    peak = scale or max((abs(value) for _label, value, _text, _tone in items), default=0) or 1
+    span = CHART_WIDTH - LABEL_WIDTH - 70
+    result = []
+    for index, (label, value, text, tone) in enumerate(items):
+        width = span * min(abs(value), peak) / peak
+        result.append(ValueBar(label, text, index * BAR_HEIGHT, width, LABEL_WIDTH + width + 6, tone))
+    return result
+
+
+def measured_charts(outcomes):
+    """The three charts of the measured outcomes (only figures that may be shown): the median relative change
+    per metric kind, the satisfaction answers 1–5, and the share adopting the practice per guidance area."""
+    metrics = [
+        (m.kind.name, m.median_percent, f"{m.median_percent:+.1f}%", m.direction)
+        for m in outcomes.total.metrics
+        if not m.hidden and m.median_percent is not None
+    ]
+    scores = outcomes.total.scores
+    satisfaction = []
+    if scores and scores.answers and not scores.hidden:
+        satisfaction = [
+            (_("%(score)s점") % {"score": n}, count, str(count), "plain")
+            for n, count in enumerate(scores.distribution, 1)
+        ]
+    adoption = [
+        (row.label, row.adoption.adopted_percent, f"{row.adoption.adopted_percent:.0f}%", "plain")
+        for row in outcomes.area
+        if row.adoption and not row.adoption.hidden
+    ]
+    return {
+        "metrics": value_bars(metrics),
+        "satisfaction": value_bars(satisfaction),
+        "adoption": value_bars(adoption, scale=100),
+    }

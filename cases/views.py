@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, stats
+from . import exports, measured, stats
 from .facets import PageCache, Vocabulary
 from .filters import CaseFilter
 from .models import Case
@@ -100,7 +100,7 @@ def export_xlsx(request):
 
 
 def statistics(request):
-    """Counts by pattern, industry, area and year for the same filters as the listing."""
+    """Counts by pattern, industry, area and year, and what the follow-ups measured, for the listing's filters."""
 
     def render_parts(vocabulary):
         filterset = CaseFilter(request.GET, queryset=Case.objects.published(), request=request, vocabulary=vocabulary)
@@ -113,10 +113,14 @@ def statistics(request):
             ("area", _("지도 분야별 사례 수"), stats.bars([v for v in facets.area if v.count])),
             ("year", _("지도 연도별 사례 수"), stats.bars(sorted(facets.year, key=lambda v: v.value))),
         ]
+        outcomes = measured.public_outcomes(filterset.without(), vocabulary)
         context = {
             "filter": filterset,
             "facets": facets,
             "total": facets.total,
+            "outcomes": outcomes,
+            "outcome_charts": stats.measured_charts(outcomes),
+            "min_firms": measured.MIN_FIRMS,
             "charts": charts,
             "chart_width": stats.CHART_WIDTH,
             "label_width": stats.LABEL_WIDTH,

@@ -45,6 +45,17 @@ class TrackerAdminSite(admin.AdminSite):
         context = {"dashboard": build_dashboard(request.user), **(extra_context or {})}
         return super().index(request, extra_context=context)
 
+    def get_urls(self):
+        """The admin's own URLs, plus the yearly report (/admin/report/, staff/views.py)."""
+        from django.urls import path
+
+        from staff.views import report  # it reads the models, which need the apps loaded first
+
+        def report_view(request):
+            return report(request, self)
+
+        return [path("report/", self.admin_view(report_view), name="report"), *super().get_urls()]
+
     def has_permission(self, request):
         # Asked several times per page; the device lookup is a query, so answer once per request.
         if not hasattr(request, "_tracker_admin_permission"):
