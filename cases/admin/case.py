@@ -40,6 +40,23 @@ class MetricInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "kind":
+            # Read once, not once per row (each row's select would query the kinds again).
+            field.choices = list(iter(field.choices))  # iter(): no COUNT query first
+        return field
+
+
+def cost_totals(inline_admin_formsets):
+    """The saved cost lines' totals, summed from the ledger inline's rows (already read: no query of its own)."""
+    for inline in inline_admin_formsets:
+        if inline.formset.model is CostLine:
+            lines = list(inline.formset.get_queryset())
+            amount, subsidy = sum(line.amount for line in lines), sum(line.subsidy for line in lines)
+            return {"amount": amount, "subsidy": subsidy, "firm_share": amount - subsidy}
+    return None
+
 
 def case_overview(request):
     """The change list's years and draft count (cases/models.py: `overview`), one query per request."""
@@ -185,11 +202,10 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
             .annotate(last_changed_by_name=Subquery(latest.values("history_user__username")[:1]))
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if object_id and str(object_id).isdigit():
-            totals = CostLine.objects.filter(case_id=object_id).totals()
-            extra_context = {**(extra_context or {}), "cost_totals": totals}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["cost_totals"] = cost_totals(context.get("inline_admin_formsets", ()))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
