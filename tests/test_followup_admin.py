@@ -240,3 +240,18 @@ def test_the_engineer_link_action_mails_a_working_link_in_japanese(editor):
 
     run_action(editor, "revoke_links", [mentor], url=url)
     assert Mentor.open_link(token_of(path)) == (None, LinkRefusal.UNKNOWN)
+
+
+def test_staff_may_move_a_due_date_and_nothing_else(editor):
+    followup = completion_followup(completed_case())
+    url = reverse("admin:cases_followup_change", args=[followup.pk])
+    new_day = timezone.localdate() + timezone.timedelta(days=20)
+    data = {"due_on": new_day.isoformat(), "state": "answered", "satisfaction": "5", "comment": "위조"}
+    data.update(
+        {f"{prefix}-{n}": "0" for prefix in ("adoptions", "measurements") for n in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    )
+    response = editor.post(url, data)
+    assert response.status_code == 302
+    followup.refresh_from_db()
+    assert followup.due_on == new_day
+    assert (followup.state, followup.satisfaction, followup.comment) == (FollowUp.State.DUE, None, "")
