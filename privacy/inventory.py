@@ -13,6 +13,7 @@ PRIVATE_FIELDS = {
     "cases.firm": ("legal_name", "registration_number", "contact_name", "contact_email", "contact_phone"),
     "cases.mentor": ("real_name", "email", "phone"),
     "cases.case": ("request_text",),  # the firm's own words from its application
+    "cases.followup": ("comment",),  # the firm's free-text answer to a follow-up survey
     "applications.application": "__all__",
 }
 
@@ -34,6 +35,7 @@ ERASED_ON_PURGE = {
     "cases.firm": PRIVATE_FIELDS["cases.firm"],
     "cases.mentor": PRIVATE_FIELDS["cases.mentor"],
     "cases.case": PRIVATE_FIELDS["cases.case"],
+    "cases.followup": PRIVATE_FIELDS["cases.followup"],
     "applications.application": (
         "company_name",
         "registration_number",

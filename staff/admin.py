@@ -21,6 +21,8 @@ from django.utils.html import format_html
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .models import SentReminder
+
 # --- two-factor devices -------------------------------------------------------------------------------------
 
 apps.get_app_config("otp_totp").verbose_name = "2단계 인증"
@@ -144,3 +146,31 @@ class StaffUserAdmin(KoreanPermissionsMixin, UserAdmin):
 @admin.register(Group)
 class StaffGroupAdmin(KoreanPermissionsMixin, GroupAdmin):
     pass
+
+
+# --- reminders ----------------------------------------------------------------------------------------------
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What send_reminders already sent: read-only, for superusers (deleting a row lets it be sent again)."""
+
+    list_display = ("sent_at", "kind", "key")
+    list_filter = ("kind",)
+    search_fields = ("key",)
+    date_hierarchy = "sent_at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -37,7 +37,7 @@ def case_form_data(case=None, **overrides):
         "source": "",
         "source_notes": "",
     }
-    for prefix in ("outcome_items", "metrics", "visits"):
+    for prefix in ("outcome_items", "metrics", "visits", "followups", "cost_lines"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)
     return data

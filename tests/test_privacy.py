@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from cases.exports import XLSX_CONTENT_TYPE
-from cases.models import Case, Firm, Mentor, format_registration_number, registration_number_is_valid
+from cases.models import Case, Firm, FollowUp, Mentor, format_registration_number, registration_number_is_valid
 from privacy.inventory import PRIVATE_FIELDS, private_fields
 from privacy.models import PersonalDataAccess
 from tests.factories import make_case, make_firm, make_mentor
@@ -36,6 +36,7 @@ class Planted:
     firms: list = field(default_factory=list)
     mentors: list = field(default_factory=list)
     applications: list = field(default_factory=list)
+    followups: list = field(default_factory=list)
 
     def plant(self, obj, model_field, owner):
         value = planted_value(model_field, len(self.where))
@@ -91,6 +92,15 @@ def plant_case(planted, case):
     planted.cases.append(case)
 
 
+def plant_followup(planted, case):
+    """An answered follow-up whose comment (private) holds a planted value."""
+    followup = FollowUp.objects.schedule_for(case)[0]
+    for name in private_fields(FollowUp):
+        planted.plant(followup, FollowUp._meta.get_field(name), case.code)
+    followup.record_answer(satisfaction=5, recommend=9, attribution=60, comment=followup.comment)
+    planted.followups.append(followup)
+
+
 def plant_application(planted, case):
     application = Application(
         region="seoul",
@@ -111,9 +121,13 @@ def plant_application(planted, case):
 @pytest.fixture
 def planted(seeded):
     """Planted values in every private field of a seeded published case (J) and of a new published case."""
-    assert set(PRIVATE_FIELDS) == {"cases.firm", "cases.mentor", "cases.case", "applications.application"}, (
-        "the inventory changed: plant values in the new private fields here too"
-    )
+    assert set(PRIVATE_FIELDS) == {
+        "cases.firm",
+        "cases.mentor",
+        "cases.case",
+        "cases.followup",
+        "applications.application",
+    }, "the inventory changed: plant values in the new private fields here too"
     planted = Planted()
     study_case = Case.objects.select_related("firm", "mentor").get(firm__code="J")
     new_case = make_case(firm=make_firm(products="정밀 가공 부품"), mentor=make_mentor(background="가공 30년"))
@@ -123,8 +137,9 @@ def planted(seeded):
         plant_mentor(planted, case.mentor)
         plant_case(planted, Case.objects.get(pk=case.pk))
         plant_application(planted, case)
+    plant_followup(planted, new_case)
     # Every private field of every kind holds a planted value.
-    for model in (Firm, Mentor, Case):
+    for model in (Firm, Mentor, Case, FollowUp):
         for name in private_fields(model):
             assert any(f".{name} of" in where for where in planted.where.values()), (model, name)
     return planted
@@ -233,7 +248,13 @@ def admin_pages(planted):
         reverse("admin:cases_mentor_changelist"),
         reverse("admin:cases_case_changelist"),
         reverse("admin:cases_mentor_export"),
+        reverse("admin:cases_followup_changelist"),
     ]
+    for followup in planted.followups:
+        urls += [
+            reverse("admin:cases_followup_change", args=[followup.pk]),
+            reverse("admin:cases_followup_history", args=[followup.pk]),
+        ]
     for model, objects in ((Firm, planted.firms), (Mentor, planted.mentors)):
         name = model._meta.model_name
         for obj in objects:
@@ -309,6 +330,17 @@ def test_viewer_history_of_a_case_hides_its_request_text(client, planted):
         url = reverse("admin:cases_case_history", args=[case.pk])
         leaks += [f"{where} leaked on {url}" for where in planted.leaks(read(client.get(url)))]
     assert not leaks, "\n".join(leaks)
+
+
+def test_editors_see_a_followup_comment_and_the_opening_is_logged(client, planted):
+    editor = member_of("편집자")
+    client.force_login(editor)
+    followup = planted.followups[0]
+    html = read(client.get(reverse("admin:cases_followup_change", args=[followup.pk])))
+    assert followup.comment in html
+    assert PersonalDataAccess.objects.filter(
+        user=editor, model="cases.followup", object_id=str(followup.pk), action=PersonalDataAccess.Action.VIEW
+    ).exists()
 
 
 def test_viewer_cannot_open_applications(client, planted):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.models import Application
-from cases.models import Case, Firm, Mentor, Visit
+from cases.models import Case, Firm, FollowUp, Mentor, Visit
 from privacy.inventory import DECLINED_APPLICATION_GRACE_DAYS, PERSONAL_DATA_RETENTION_DAYS
 from privacy.models import ACCESS_LOG_RETENTION_DAYS, PersonalDataAccess
 from staff.management.commands import purge_personal_data as purge_command
@@ -282,6 +282,39 @@ def test_a_second_run_purges_nothing_new(world):
     output = run()
     assert snapshot() == after_first
     assert "파기할 개인정보가 없습니다" in output
+
+
+def answered_followup(case, comment, answered_at):
+    followup = FollowUp.objects.schedule_for(case)[0]
+    followup.record_answer(satisfaction=4, recommend=8, attribution=50, comment=comment)
+    FollowUp.objects.filter(pk=followup.pk).update(answered_at=answered_at)
+    return followup
+
+
+def test_followup_comments_are_erased_with_their_firm_and_kept_otherwise(world):
+    old = answered_followup(world["old_case"], "오래된 조사 의견: 김과장 덕분", LONG_AGO)
+    recent = answered_followup(world["recent_case"], "최근 조사 의견", RECENTLY)
+    age_firm(world["old_firm"], LONG_AGO)  # answering moved the case on: age it again
+
+    output = run("--dry-run")
+    assert "그 기업 사후 조사의 의견: 1건" in output and "김과장" not in output
+    run()
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.comment == "" and old.satisfaction == 4  # the answer's numbers stay for the statistics
+    assert recent.comment == "최근 조사 의견"
+    assert PersonalDataAccess.objects.filter(
+        model="cases.followup", object_id=str(old.pk), action=PersonalDataAccess.Action.PURGE
+    ).exists()
+
+
+def test_a_recently_answered_followup_keeps_its_firm(world):
+    answered_followup(world["old_case"], "의견", RECENTLY)
+    age_firm(world["old_firm"], LONG_AGO)
+    run()
+    firm = Firm.objects.get(pk=world["old_firm"].pk)
+    assert firm.contact_name and firm.personal_data_purged_at is None
 
 
 def test_an_engineer_with_recent_visits_is_kept(world):

@@ -1,3 +1,3 @@
 """The staff admin for the catalogue, one module per part (each registers its models)."""
 
-from . import case, people, visits, vocabulary  # noqa: F401
+from . import case, followups, people, visits, vocabulary  # noqa: F401

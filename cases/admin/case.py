@@ -14,9 +14,10 @@ from privacy.inventory import VIEW_PERMISSION as VIEW_PERSONAL_DATA
 
 from ..facets import Vocabulary
 from ..forms import CaseAdminForm
-from ..models import OPEN_STAGES, Case, Metric, Outcome
+from ..models import OPEN_STAGES, Case, CostLine, Metric, Outcome
 from ..resources import CaseResource
 from .common import StaffAdmin, once_per_request
+from .followups import CostLineInline, FollowUpInline
 from .lifecycle import AttentionListFilter, CaseLifecycleAdminMixin, StageListFilter
 from .visits import VisitInline
 
@@ -34,10 +35,27 @@ class OutcomeInline(admin.TabularInline):
 class MetricInline(admin.TabularInline):
     model = Metric
     extra = 1
-    fields = ("position", "name", "unit", "baseline", "value", "target", "qualifier")
+    fields = ("position", "name", "kind", "unit", "baseline", "value", "target", "qualifier")
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "kind":
+            # Read once, not once per row (each row's select would query the kinds again).
+            field.choices = list(iter(field.choices))  # iter(): no COUNT query first
+        return field
+
+
+def cost_totals(inline_admin_formsets):
+    """The saved cost lines' totals, summed from the ledger inline's rows (already read: no query of its own)."""
+    for inline in inline_admin_formsets:
+        if inline.formset.model is CostLine:
+            lines = list(inline.formset.get_queryset())
+            amount, subsidy = sum(line.amount for line in lines), sum(line.subsidy for line in lines)
+            return {"amount": amount, "subsidy": subsidy, "firm_share": amount - subsidy}
+    return None
 
 
 def case_overview(request):
@@ -130,7 +148,7 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
     list_select_related = ("firm", "outcome_pattern")
     autocomplete_fields = ("firm", "mentor")
     filter_horizontal = ("guidance_areas",)
-    inlines = (OutcomeInline, MetricInline, VisitInline)
+    inlines = (OutcomeInline, MetricInline, VisitInline, FollowUpInline, CostLineInline)
     list_per_page = 50
     show_full_result_count = False  # saves a COUNT(*) per page view; the filtered count is still shown
     readonly_fields = ("stage", "stage_changed_at", "created_at", "updated_at")
@@ -153,6 +171,7 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
         (_("신청 (비공개)"), {"fields": ("request_text",), "classes": ("collapse",)}),
         (_("지도"), {"fields": ("background", "guidance", "guidance_details", ("started_year", "ended_year"))}),
         (_("성과"), {"fields": ("outcomes", "outcome_pattern", "evolution_path")}),
+        (_("비용"), {"fields": ("subsidy_rate",)}),
         (_("출처"), {"fields": ("source", "source_notes", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
@@ -182,6 +201,11 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
             .prefetch_related("guidance_areas")
             .annotate(last_changed_by_name=Subquery(latest.values("history_user__username")[:1]))
         )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["cost_totals"] = cost_totals(context.get("inline_admin_formsets", ()))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -1,5 +1,7 @@
 """What every staff admin page shares."""
 
+from django.contrib import messages
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -16,3 +18,17 @@ def once_per_request(request, name, compute):
     if not hasattr(request, attribute):
         setattr(request, attribute, compute())
     return getattr(request, attribute)
+
+
+def report_sending(model_admin, request, sent_message, *, sent, skipped, failed):
+    """The messages after an action that mails links: how many went out, what was skipped, what failed."""
+    if sent:
+        model_admin.message_user(request, sent_message % {"count": sent}, messages.SUCCESS)
+    if skipped:
+        model_admin.message_user(
+            request, _("보내지 않았습니다: %(list)s") % {"list": "; ".join(skipped)}, messages.WARNING
+        )
+    if failed:
+        model_admin.message_user(
+            request, _("보내지 못했습니다: %(list)s") % {"list": "; ".join(failed)}, messages.ERROR
+        )

@@ -6,7 +6,7 @@ Both hold personal data (privacy.inventory): `PersonalDataAdminMixin` hides it f
 
 import re
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -16,8 +16,9 @@ from privacy.admin import PersonalDataAdminMixin
 
 from ..forms import FirmAdminForm
 from ..models import Firm, Mentor, normalize_registration_number
+from ..notifications import SendFailed, Unsendable, send_mentor_link
 from ..resources import MentorResource
-from .common import StaffAdmin
+from .common import StaffAdmin, report_sending
 
 PRIVATE_SECTION = _("개인정보 (비공개)")
 PRIVATE_SECTION_NOTE = _("개인정보 열람 권한이 있는 담당자만 봅니다. 열 때마다 개인정보 접근 기록이 남습니다.")
@@ -92,8 +93,9 @@ class MentorAdmin(PersonalDataAdminMixin, ImportExportMixin, StaffAdmin):
         "phone",
     )
     filter_horizontal = ("guidance_areas", "industries")
-    readonly_fields = ("personal_data_purged_at",)
+    readonly_fields = ("personal_data_purged_at", "link_expires_at")
     personal_data_only = ("personal_data_purged_at",)
+    actions = ("send_links", "revoke_links")
     fieldsets = (
         (None, {"fields": ("code", "name", "background", "years_of_experience")}),
         (
@@ -115,6 +117,7 @@ class MentorAdmin(PersonalDataAdminMixin, ImportExportMixin, StaffAdmin):
                 )
             },
         ),
+        (_("지도 보고 링크"), {"fields": ("link_expires_at",)}),
     )
 
     def get_queryset(self, request):
@@ -135,3 +138,28 @@ class MentorAdmin(PersonalDataAdminMixin, ImportExportMixin, StaffAdmin):
     @admin.display(description=_("사례 수"), ordering="case_count")
     def case_count(self, mentor):
         return mentor.case_count
+
+    @admin.action(description=_("지도 보고 링크 메일 보내기"), permissions=["change"])
+    def send_links(self, request, queryset):
+        base_url = request.build_absolute_uri("/")
+        sent, skipped, failed = 0, [], []
+        for mentor in queryset.order_by("code"):
+            try:
+                send_mentor_link(mentor, base_url)
+            except Unsendable as reason:
+                skipped.append(str(reason))
+            except SendFailed as error:
+                failed.append(str(error))
+            else:
+                sent += 1
+        message = _("지도 보고 링크 메일 %(count)d건을 보냈습니다.")
+        report_sending(self, request, message, sent=sent, skipped=skipped, failed=failed)
+
+    @admin.action(description=_("링크 폐기"), permissions=["change"])
+    def revoke_links(self, request, queryset):
+        count = 0
+        for mentor in queryset.exclude(link_hash=None):
+            mentor.revoke_link()
+            count += 1
+        message = _("링크 %(count)d개를 폐기했습니다.")
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

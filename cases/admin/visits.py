@@ -4,7 +4,11 @@ The rules (dates, hours per day, an engineer assigned and free that day) are Vis
 the inline and imports refuse the same things with the same Korean messages.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -26,13 +30,25 @@ VISIT_FIELDS = (
 )
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("반려 사유"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("선택한 방문 보고 모두에 같은 사유가 기록되고, 퇴직기술자가 자기 페이지에서 봅니다."),
+        error_messages={"required": _("반려 사유를 적어 주세요.")},
+    )
+
+
 class VisitInline(admin.StackedInline):
-    """A case's visits; the engineer is the case's own unless chosen."""
+    """A case's visits; the engineer is the case's own unless chosen. Reports are reviewed in the visit list."""
 
     model = Visit
     extra = 0
+    readonly_fields = ("report_state",)
     fields = (
         ("started_on", "ended_on", "mode", "hours", "interpreter"),
+        "report_state",
         "mentor",
         "topics",
         "summary",
@@ -64,8 +80,9 @@ class VisitAdmin(ImportExportMixin, StaffAdmin):
         "hours",
         "interpreter",
         "firm_confirmed_on",
+        "report_state",
     )
-    list_filter = ("mode", "interpreter")
+    list_filter = ("report_state", "mode", "interpreter")
     date_hierarchy = "started_on"
     search_fields = ("case__code", "case__firm__name", "mentor__code", "mentor__name")
     list_select_related = ("case", "mentor")
@@ -74,7 +91,75 @@ class VisitAdmin(ImportExportMixin, StaffAdmin):
     fields = ("case", "mentor", *VISIT_FIELDS)
     list_per_page = 50
     show_full_result_count = False
+    actions = ("confirm_reports", "return_reports")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The state changes through the actions only (they record when and why).
+        return (*super().get_readonly_fields(request, obj), "report_state", "returned_reason", "reviewed_at")
+
+    def get_fields(self, request, obj=None):
+        fields = [*super().get_fields(request, obj)]
+        if obj is not None:
+            fields.append("report_state")
+            if obj.reviewed_at or obj.returned_reason:
+                fields += ["returned_reason", "reviewed_at"]
+        return fields
 
     @admin.display(description=_("일수"), ordering="days")
     def days(self, visit):
         return visit.days
+
+    @admin.action(description=_("방문 보고 확인"), permissions=["change"])
+    def confirm_reports(self, request, queryset):
+        waiting, skipped = _split(queryset)
+        for visit in waiting:
+            visit.confirm()
+        message = _("방문 보고 %(count)d건을 확인했습니다.")
+        self.message_user(request, message % {"count": len(waiting)}, messages.SUCCESS)
+        self._report_skipped(request, skipped)
+
+    @admin.action(description=_("방문 보고 반려"), permissions=["change"])
+    def return_reports(self, request, queryset):
+        waiting, skipped = _split(queryset)
+        if not waiting:
+            self._report_skipped(request, skipped)
+            return None
+        form = ReturnForm(request.POST if "post" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            returned = 0
+            for visit in waiting:
+                try:
+                    visit.return_to_engineer(form.cleaned_data["reason"])
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+                    continue
+                returned += 1
+            message = _("방문 보고 %(count)d건을 반려했습니다.")
+            self.message_user(request, message % {"count": returned}, messages.SUCCESS)
+            self._report_skipped(request, skipped)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("방문 보고 반려"),
+            "opts": self.model._meta,
+            "visits": waiting,
+            "skipped": skipped,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/cases/visit/return_reports.html", context)
+
+    def _report_skipped(self, request, skipped):
+        if skipped:
+            message = _("확인을 기다리지 않는 방문 %(count)d건은 건너뛰었습니다: %(list)s")
+            listed = ", ".join(f"{visit.case.code} {visit}" for visit in skipped)
+            self.message_user(request, message % {"count": len(skipped), "list": listed}, messages.WARNING)
+
+
+def _split(queryset):
+    """(the visits awaiting review, the others), oldest first."""
+    visits = list(queryset.select_related("case").order_by("started_on", "pk"))
+    waiting = [visit for visit in visits if visit.report_state == Visit.ReportState.SUBMITTED]
+    return waiting, [visit for visit in visits if visit.report_state != Visit.ReportState.SUBMITTED]

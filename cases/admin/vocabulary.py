@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ..models import EvolutionPath, GuidanceArea, Industry, OutcomePattern, SeedRecord
+from ..models import EvolutionPath, GuidanceArea, Industry, MetricKind, OutcomePattern, SeedRecord
 from .common import StaffAdmin
 
 
@@ -31,6 +31,12 @@ class OutcomePatternAdmin(VocabularyAdmin):
 @admin.register(EvolutionPath)
 class EvolutionPathAdmin(VocabularyAdmin):
     list_display = ("code", "name", "product", "technology")
+
+
+@admin.register(MetricKind)
+class MetricKindAdmin(VocabularyAdmin):
+    list_display = ("code", "name", "unit", "lower_is_better", "position")
+    list_editable = ("position",)
 
 
 @admin.register(SeedRecord)

@@ -5,13 +5,15 @@ Run it daily (SECURITY.md, "Personal data"). What it erases is the inventory's `
 (a) declined applications, DECLINED_APPLICATION_GRACE_DAYS after the decision;
 (b) accepted applications whose firm's personal data is erased (in this run or an earlier one);
 (c) firms whose last activity is older than PERSONAL_DATA_RETENTION_DAYS and that have no open case: their
-    private fields, the same fields in their change history, and their cases' `request_text` (and its history);
+    private fields, the same fields in their change history, their cases' `request_text` (and its history) and
+    the comments of their cases' follow-ups;
 (d) engineers who left the program (status `left`) whose last activity is older than the retention period: their
     private fields and the same fields in their change history.
 
 Last activity: the newest of the `updated_at` and `stage_changed_at` of their cases, the `updated_at` of the visits
-(to the firm's cases, or by the engineer) and the record's own last change in its history (its creation when it
-was never changed). A record with none of these (loaded raw, without history) is never erased automatically.
+(to the firm's cases, or by the engineer), a follow-up's answer (firms) and the record's own last change in its
+history (its creation when it was never changed). A record with none of these (loaded raw, without history) is
+never erased automatically.
 
 Access-log rows older than ACCESS_LOG_RETENTION_DAYS are deleted, and each erasure is logged (action `purge`, by
 "(system)"). One transaction, bulk updates only: no history entries, no signals, no `updated_at` moves, so cases,
@@ -29,7 +31,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from applications.models import Application
-from cases.models import OPEN_STAGES, Case, Firm, Mentor, Visit
+from cases.models import OPEN_STAGES, Case, Firm, FollowUp, Mentor, Visit
 from privacy.inventory import DECLINED_APPLICATION_GRACE_DAYS, PERSONAL_DATA_RETENTION_DAYS, erased_fields
 from privacy.models import ACCESS_LOG_RETENTION_DAYS, PersonalDataAccess
 
@@ -83,6 +85,7 @@ def firm_activity():
     return newest(
         lambda: latest(Case.objects.all(), "firm", Greatest("updated_at", "stage_changed_at")),
         lambda: latest(Visit.objects.all(), "case__firm", "updated_at"),
+        lambda: latest(FollowUp.objects.all(), "case__firm", "answered_at"),
         lambda: latest(Firm.history.model.objects.all(), "id", "history_date"),
     )
 
@@ -111,6 +114,7 @@ class Plan:
     accepted: list
     firms: list
     cases: list
+    followups: list
     mentors: list
     firm_history_rows: int
     case_history_rows: int
@@ -141,6 +145,7 @@ class Plan:
                 | Exists(firm_history.objects.filter(holds_personal_data(Firm), id=OuterRef("pk")))
                 | Exists(Case.objects.filter(holds_personal_data(Case), firm=OuterRef("pk")))
                 | Exists(case_history.objects.filter(holds_personal_data(Case), firm=OuterRef("pk")))
+                | Exists(FollowUp.objects.filter(holds_personal_data(FollowUp), case__firm=OuterRef("pk")))
                 | Exists(unpurged_accepted.filter(firm=OuterRef("pk")))
             )
             .order_by("code")
@@ -173,6 +178,9 @@ class Plan:
             accepted=sorted(_rows(unpurged_accepted, "firm", firm_ids, "reference")),
             firms=firm_rows,
             cases=case_rows,
+            followups=_rows(
+                FollowUp.objects.filter(holds_personal_data(FollowUp)), "case__firm", firm_ids, "case__code"
+            ),
             mentors=mentor_rows,
             firm_history_rows=_count(firm_history, "id", firm_ids, holds_personal_data(Firm)),
             case_history_rows=_count(case_history, "id", case_ids, holds_personal_data(Case)),
@@ -182,7 +190,8 @@ class Plan:
 
     @property
     def erasures(self):
-        return len(self.declined) + len(self.accepted) + len(self.firms) + len(self.cases) + len(self.mentors)
+        rows = (self.declined, self.accepted, self.firms, self.cases, self.followups, self.mentors)
+        return sum(len(kind) for kind in rows)
 
     def execute(self):
         """Erase everything planned, in bulk, and log each erasure (call inside a transaction)."""
@@ -191,6 +200,7 @@ class Plan:
         _erase(Application, applications, personal_data_purged_at=now)
         _erase(Firm, [pk for pk, _code in self.firms], personal_data_purged_at=now)
         _erase(Case, [pk for pk, _code in self.cases])
+        _erase(FollowUp, [pk for pk, _code in self.followups])
         _erase(Mentor, [pk for pk, _code in self.mentors], personal_data_purged_at=now)
         PersonalDataAccess.objects.filter(at__lt=access_log_cutoff(now)).delete()
         log = [
@@ -207,6 +217,7 @@ class Plan:
                 (Application, self.declined + self.accepted),
                 (Firm, self.firms),
                 (Case, self.cases),
+                (FollowUp, self.followups),
                 (Mentor, self.mentors),
             )
             for pk, identifier in rows
@@ -273,6 +284,7 @@ class Command(BaseCommand):
             ("기업이 파기된 수락 신청", plan.accepted, None),
             ("진행 중인 사례가 없는 기업", plan.firms, plan.firm_history_rows),
             ("그 기업 사례의 신청 내용", plan.cases, plan.case_history_rows),
+            ("그 기업 사후 조사의 의견", plan.followups, None),
             ("사업을 떠난 퇴직기술자", plan.mentors, plan.mentor_history_rows),
         ]
         for label, rows, history_rows in lines:
