@@ -15,12 +15,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.models import STAGE_PERMISSION, Case, FollowUp, Stage, Visit
+from cases.models import STAGE_PERMISSION, Case, FollowUp, Visit
 from cases.notifications import SUBJECT_PREFIX, SendFailed, Unsendable, send_followup_link
 
 from .models import SentReminder
@@ -114,8 +114,7 @@ def idle_cases(today):
     confirmed = Visit.objects.confirmed().filter(case=OuterRef("pk"))
     last_visit = confirmed.order_by("-ended_on").values("ended_on")[:1]
     cases = (
-        Case.objects.filter(stage=Stage.IN_GUIDANCE, stage_changed_at__date__lt=since)
-        .exclude(Exists(confirmed.filter(ended_on__gte=since)))
+        Case.objects.without_visit_since(since)
         .annotate(last_visit_on=Subquery(last_visit))
         .select_related("firm")
         .order_by("code")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -100,8 +100,14 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(stage=Stage.MATCHING, stage_changed_at__lt=since)
 
     def without_visit_since(self, day):
-        """Cases in guidance since before `day` (a date) with no visit on or after it."""
-        return self.filter(stage=Stage.IN_GUIDANCE, stage_changed_at__date__lt=day).exclude(visits__ended_on__gte=day)
+        """Cases in guidance since before `day` (a date) with no visit on record (confirmed) ending on or after it.
+
+        An engineer's report awaiting review does not count until staff confirm it.
+        """
+        from .visits import Visit  # visits.py builds on this module
+
+        recent = Visit.objects.confirmed().filter(case=OuterRef("pk"), ended_on__gte=day)
+        return self.filter(stage=Stage.IN_GUIDANCE, stage_changed_at__date__lt=day).exclude(Exists(recent))
 
     def recently_published(self, limit=20):
         return self.for_listing().exclude(published_at=None).order_by("-published_at", "-pk")[:limit]
