@@ -33,13 +33,17 @@ REFUSALS = {
 
 
 def link_page(view):
-    """Never cached, never indexed, and no Referer that would carry the token in the URL to another site."""
+    """Never cached, never indexed, and no Referer that would carry the token in the URL to another site.
+
+    `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with the page's own form,
+    which Django's CSRF check rightly refuses (found by the browser test on a real Chromium).
+    """
 
     @never_cache
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

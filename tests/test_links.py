@@ -74,3 +74,10 @@ def test_one_token_opens_only_its_own_record():
     record, _ = FollowUp.open_link(token)
     assert record.case == one
     assert Mentor.open_link(token) == (None, LinkRefusal.UNKNOWN)  # a follow-up's token is no engineer's
+
+
+def test_an_engineer_who_left_the_program_has_no_page():
+    mentor = make_mentor()
+    token = token_of(mentor.issue_link())
+    Mentor.objects.filter(pk=mentor.pk).update(status=Mentor.Status.LEFT)
+    assert Mentor.open_link(token) == (None, LinkRefusal.UNKNOWN)

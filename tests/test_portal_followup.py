@@ -173,7 +173,7 @@ def test_refused_links_say_why_and_show_nothing_of_the_case(client, followup, ar
         assert response.status_code == status, path
         assert sentence in page
         assert "M기업" not in page and "금형 설계" not in page and "완료 시 조사" not in page
-        assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+        assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
 
     refused("/followup/forged-token-123/", 404, "이 링크는 열 수 없습니다")
     refused("/followup/" + "a" * 101 + "/", 404, "이 링크는 열 수 없습니다")
@@ -222,7 +222,7 @@ def test_the_form_needs_the_csrf_token(followup, areas):
 
 def test_the_headers(client, followup):
     response = client.get(followup.issue_link())
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Robots-Tag"].startswith("noindex")
     assert "no-store" in response["Cache-Control"]
     assert response["Content-Language"] == "ko"

@@ -194,7 +194,7 @@ def test_refused_links_are_japanese_and_show_nothing(client, engineer, case):
 
 def test_headers_keep_the_token_to_the_page(client, engineer, case):
     for response in (client.get(engineer.issue_link()), client.get("/mentor/forged/")):
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert response["X-Robots-Tag"].startswith("noindex")
         assert "no-store" in response["Cache-Control"]
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .links import LinkHolder
+from .links import LinkHolder, LinkRefusal
 from .vocabulary import CodedModel, GuidanceArea, Industry
 
 
@@ -92,6 +92,12 @@ class Mentor(LinkHolder, CodedModel):
 
     def __str__(self):
         return self.name
+
+    def link_refusal(self):
+        # An engineer who has left the program has no page, whatever links they still hold.
+        if self.status == self.Status.LEFT:
+            return LinkRefusal.UNKNOWN
+        return super().link_refusal()
 
     def open_cases(self):
         """The cases this engineer is guiding now: all their link's page may show."""
