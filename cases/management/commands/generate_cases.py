@@ -9,9 +9,13 @@ class Command(BaseCommand):
     help = (
         "Create N synthetic cases for scale tests from the study's vocabulary, with their whole lifecycle: about "
         "one engineer per 100 cases, cases in every stage with their stage changes, 3-8 visits per started case "
-        "and applications (waiting, accepted, declined). Deterministic for a given --seed (and day), in bulk, never "
-        "touching the study's records (synthetic codes start with 'syn', application references with 'SYN'). "
-        "Runs `seed` first; running again with the same seed adds only what is missing."
+        "and applications (waiting, accepted, declined); then what came after: three follow-ups per finished case "
+        "(answered with adoptions and measurements, closed, or open), cost lines per kind and year of the "
+        "guidance with the case's subsidy rate (50-60%), and engineers' reports awaiting review or returned. "
+        "Deterministic for a given "
+        "--seed (and day), in bulk, never touching the study's records (synthetic codes start with 'syn', "
+        "application references with 'SYN'). Runs `seed` first (which also loads the metric kinds if missing); "
+        "running again with the same seed adds only what is missing."
     )
 
     def add_arguments(self, parser):
