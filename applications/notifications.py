@@ -7,10 +7,11 @@ staff open it in the admin, where the opening is logged.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from cases.notifications import staff_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -19,21 +20,7 @@ VIEW_PERMISSION = "applications.view_application"
 
 def recipients():
     """settings.APPLICATION_NOTIFY_EMAILS, or else every active staff member who may see applications."""
-    if settings.APPLICATION_NOTIFY_EMAILS:
-        return list(dict.fromkeys(settings.APPLICATION_NOTIFY_EMAILS))
-    users = (
-        get_user_model()
-        .objects.with_perm(
-            VIEW_PERMISSION,
-            is_active=True,
-            include_superusers=True,
-            backend="django.contrib.auth.backends.ModelBackend",  # the permission backend (axes only locks out)
-        )
-        .filter(is_staff=True)
-        .exclude(email="")
-        .order_by("email")
-    )
-    return list(dict.fromkeys(users.values_list("email", flat=True)))
+    return staff_addresses(VIEW_PERMISSION, settings.APPLICATION_NOTIFY_EMAILS)
 
 
 def notify_staff(application, *, admin_url):

@@ -11,6 +11,7 @@ Issuing the link and sending run in one transaction: when the mail cannot be sen
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
@@ -31,6 +32,25 @@ class Unsendable(LinkNotSent):
 
 class SendFailed(LinkNotSent):
     """The mail server refused or could not be reached."""
+
+
+def staff_addresses(permission, configured=()):
+    """`configured` addresses (a setting), or else every active staff member who has `permission` and an e-mail."""
+    if configured:
+        return list(dict.fromkeys(configured))
+    users = (
+        get_user_model()
+        .objects.with_perm(
+            permission,
+            is_active=True,
+            include_superusers=True,
+            backend="django.contrib.auth.backends.ModelBackend",  # the permission backend (axes only locks out)
+        )
+        .filter(is_staff=True)
+        .exclude(email="")
+        .order_by("email")
+    )
+    return list(dict.fromkeys(users.values_list("email", flat=True)))
 
 
 def send_followup_link(followup, base_url, *, reminder=None):

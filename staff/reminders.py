@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
@@ -21,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import STAGE_PERMISSION, Case, FollowUp, Visit
-from cases.notifications import SUBJECT_PREFIX, SendFailed, Unsendable, send_followup_link
+from cases.notifications import SUBJECT_PREFIX, SendFailed, Unsendable, send_followup_link, staff_addresses
 
 from .models import SentReminder
 
@@ -141,21 +140,7 @@ def idle_case_reminders(today):
 
 def staff_recipients():
     """settings.REMINDER_STAFF_EMAILS, or else every active staff member who may change stages and has an e-mail."""
-    if settings.REMINDER_STAFF_EMAILS:
-        return list(dict.fromkeys(settings.REMINDER_STAFF_EMAILS))
-    users = (
-        get_user_model()
-        .objects.with_perm(
-            STAGE_PERMISSION,
-            is_active=True,
-            include_superusers=True,
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
-        .filter(is_staff=True)
-        .exclude(email="")
-        .order_by("email")
-    )
-    return list(dict.fromkeys(users.values_list("email", flat=True)))
+    return staff_addresses(STAGE_PERMISSION, settings.REMINDER_STAFF_EMAILS)
 
 
 def _send_digest(cases):
