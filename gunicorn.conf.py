@@ -18,6 +18,8 @@ max_requests = 20000
 max_requests_jitter = 10000
 accesslog = "-"
 errorlog = "-"
+# Link tokens (/followup/<token>/, /mentor/<token>/) never reach the log (tracker/access_log.py).
+logger_class = "tracker.access_log.RedactingLogger"
 access_log_format = '{"time":"%(t)s","remote":"%(h)s","request":"%(r)s","status":%(s)s,"bytes":%(b)s,"ms":%(M)s}'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 

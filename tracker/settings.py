@@ -292,6 +292,8 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # Link tokens never reach the log (tracker/access_log.py).
+    "filters": {"no_link_tokens": {"()": "tracker.access_log.RedactLinkTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["no_link_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
