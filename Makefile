@@ -47,7 +47,7 @@ test: $(DEV_STAMP) $(NODE_STAMP) lint check-migrations
 
 ## fuzz: the no-500 property tests with 20,000 randomised requests per endpoint (make test runs 1,000, fixed seed)
 fuzz: $(DEV_STAMP)
-	env -u DATABASE_URL FUZZ_EXAMPLES=20000 FUZZ_RANDOM=1 $(PY) -m pytest -p no:logging tests/test_fuzz.py tests/test_applications_fuzz.py
+	env -u DATABASE_URL FUZZ_EXAMPLES=20000 FUZZ_RANDOM=1 $(PY) -m pytest -p no:logging tests/test_fuzz.py tests/test_applications_fuzz.py tests/test_portal_fuzz.py tests/test_staff_fuzz.py
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
