@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Window
+from django.db.models import Count, Q, Sum, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
 from cases.admin.lifecycle import IDLE_GUIDANCE_DAYS, MATCHING_TOO_LONG_DAYS
-from cases.models import PUBLISHABLE_STAGES, Case, Mentor, Stage, Visit
+from cases.models import PUBLISHABLE_STAGES, Case, FollowUp, Mentor, Stage, Visit
 
 OLDEST_APPLICATIONS = 5
 BUSIEST_ENGINEERS = 10
@@ -68,6 +68,8 @@ class Dashboard:
     total_cases: int = 0
     attention: list = field(default_factory=list)  # Figures: matching too long, no recent visit, ready to publish
     visits: MonthOfVisits | None = None
+    reports_awaiting: Figure | None = None  # engineers' visit reports staff have not confirmed or returned
+    followups_overdue: Figure | None = None  # follow-ups past their due date, not answered or closed
     applications: Figure | None = None  # the waiting ones (None: not this user's business)
     oldest_applications: list = field(default_factory=list)
     engineers: list = field(default_factory=list)  # the busiest active engineers
@@ -79,15 +81,22 @@ class Dashboard:
     def shows_cases(self):
         return bool(self.stages)
 
+    @property
+    def follow_through(self):
+        """The after-guidance figures this user may see: reports to review, follow-ups past their date."""
+        return [figure for figure in (self.reports_awaiting, self.followups_overdue) if figure is not None]
+
 
 def build_dashboard(user, *, now=None):
-    """Everything the dashboard shows for `user`, in at most four queries (one per section the user may see)."""
+    """Everything the dashboard shows for `user`, in at most five queries (one per section the user may see)."""
     now = now or timezone.now()
     dashboard = Dashboard(today=timezone.localdate(now))
     if _may_view(user, "cases", "case"):
         _add_cases(dashboard, now)
     if _may_view(user, "cases", "visit"):
         _add_visits(dashboard)
+    if _may_view(user, "cases", "followup"):
+        _add_followups(dashboard)
     if _may_view(user, "applications", "application"):
         _add_applications(dashboard)
     if _may_view(user, "cases", "mentor"):
@@ -138,16 +147,35 @@ def _add_cases(dashboard, now):
 def _add_visits(dashboard):
     first = dashboard.today.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
-    totals = Visit.objects.filter(started_on__gte=first, started_on__lt=following).totals()
+    # This month's visits on record, and the engineers' reports awaiting review, in one query.
+    this_month = Q(started_on__gte=first, started_on__lt=following, report_state=Visit.ReportState.CONFIRMED)
+    totals = Visit.objects.aggregate(
+        visits=Count("pk", filter=this_month),
+        days=Sum("days", filter=this_month),
+        hours=Sum("hours", filter=this_month),
+        awaiting=Count("pk", filter=Q(report_state=Visit.ReportState.SUBMITTED)),
+    )
+    totals = {**totals, "days": totals["days"] or 0, "hours": totals["hours"] or 0}
+    visit_list = _admin_url("cases_visit_changelist")
+    dashboard.reports_awaiting = Figure(
+        _("확인을 기다리는 방문 보고"),
+        totals["awaiting"],
+        _with_query(visit_list, report_state__exact=Visit.ReportState.SUBMITTED.value),
+    )
     dashboard.visits = MonthOfVisits(
         month=first,
         visits=totals["visits"],
         days=totals["days"],
         hours=totals["hours"],
         # The visit list's date hierarchy (started_on) reads a year and a month.
-        url=_with_query(
-            _admin_url("cases_visit_changelist"), started_on__year=first.year, started_on__month=first.month
-        ),
+        url=_with_query(visit_list, started_on__year=first.year, started_on__month=first.month),
+    )
+
+
+def _add_followups(dashboard):
+    overdue = FollowUp.objects.open().filter(due_on__lt=dashboard.today).count()
+    dashboard.followups_overdue = Figure(
+        _("예정일이 지난 사후 성과 조사"), overdue, _with_query(_admin_url("cases_followup_changelist"), overdue="yes")
     )
 
 

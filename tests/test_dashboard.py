@@ -19,9 +19,9 @@ from tests.factories import make_case, make_case_at, make_industry, make_mentor,
 pytestmark = pytest.mark.django_db
 
 # The whole page, for an editor (편집자): session, user, two-factor device, the editor's user and group
-# permissions, then one query each for cases, visits, applications and engineers. Superusers skip the two
+# permissions, then one query each for cases, visits, follow-ups, applications and engineers. Superusers skip the two
 # permission queries; viewers (열람자) the applications'.
-EDITOR_QUERIES, SUPERUSER_QUERIES, VIEWER_QUERIES = 9, 7, 8
+EDITOR_QUERIES, SUPERUSER_QUERIES, VIEWER_QUERIES = 10, 8, 9
 
 
 def member_of(group, username):
@@ -242,3 +242,21 @@ def test_viewers_see_no_applications(client, seeded):
     page = response.content.decode()
     assert "검토를 기다리는 신청" not in page
     assert "단계별 사례" in page
+
+
+def test_reports_awaiting_review_and_overdue_follow_ups_link_to_their_lists(client, db):
+    from cases.models import FollowUp
+
+    engineer = make_mentor()
+    guided = make_case_at(Stage.IN_GUIDANCE, mentor=engineer)
+    today = timezone.localdate()
+    for state in (Visit.ReportState.SUBMITTED, Visit.ReportState.SUBMITTED, Visit.ReportState.CONFIRMED):
+        Visit.objects.create(case=guided, started_on=today, ended_on=today, hours=Decimal(2), report_state=state)
+    completed = make_case_at(Stage.COMPLETED)
+    FollowUp.objects.filter(case=completed, kind="completion").update(due_on=today - timedelta(days=3))
+    page = home(client, make_staff_user())[0].content.decode()
+    assert '<a href="/admin/cases/visit/?report_state__exact=submitted">2건</a>' in page
+    assert '<a href="/admin/cases/followup/?overdue=yes">1건</a>' in page
+    dashboard = build_dashboard(make_staff_user())
+    assert [figure.count for figure in dashboard.follow_through] == [2, 1]
+    assert dashboard.visits.visits == 1  # only the confirmed visit counts this month
