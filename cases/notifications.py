@@ -19,7 +19,10 @@ from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-SUBJECT_PREFIX = "[기술지도]"
+
+def subject_prefix():
+    """Every mail's subject starts with it, in the mail's language ([기술지도], [技術指導] for engineers)."""
+    return _("[기술지도]")
 
 
 class LinkNotSent(Exception):
@@ -110,15 +113,15 @@ def _followup_mail(followup, url, reminder):
     case = followup.case
     params = {"firm": case.firm.name, "code": case.code, "kind": followup.get_kind_display()}
     if reminder == "overdue":
-        subject = _("%(prefix)s %(firm)s 사후 성과 조사 응답을 기다립니다") % {"prefix": SUBJECT_PREFIX, **params}
+        subject = _("%(prefix)s %(firm)s 사후 성과 조사 응답을 기다립니다") % {"prefix": subject_prefix(), **params}
         opening = _(
             "%(firm)s 기술지도 사례(%(code)s)의 %(kind)s 예정일이 지났습니다. 아직 응답하지 않으셨다면 부탁드립니다."
         )
     elif reminder == "due":
-        subject = _("%(prefix)s %(firm)s 사후 성과 조사 예정일이 다가옵니다") % {"prefix": SUBJECT_PREFIX, **params}
+        subject = _("%(prefix)s %(firm)s 사후 성과 조사 예정일이 다가옵니다") % {"prefix": subject_prefix(), **params}
         opening = _("%(firm)s 기술지도 사례(%(code)s)의 %(kind)s 예정일(%(due)s)이 다가옵니다.")
     else:
-        subject = _("%(prefix)s %(firm)s 사후 성과 조사 안내") % {"prefix": SUBJECT_PREFIX, **params}
+        subject = _("%(prefix)s %(firm)s 사후 성과 조사 안내") % {"prefix": subject_prefix(), **params}
         opening = _("%(firm)s 기술지도 사례(%(code)s)의 %(kind)s에 응답을 부탁드립니다.")
     body = "\n".join(
         [
@@ -146,7 +149,7 @@ def _followup_mail(followup, url, reminder):
 
 
 def _mentor_mail(mentor, url):
-    subject = _("%(prefix)s 지도 방문 보고 페이지 안내") % {"prefix": SUBJECT_PREFIX}
+    subject = _("%(prefix)s 지도 방문 보고 페이지 안내") % {"prefix": subject_prefix()}
     body = "\n".join(
         [
             _("퇴직기술자님께"),

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import STAGE_PERMISSION, Case, FollowUp, Visit
-from cases.notifications import SUBJECT_PREFIX, SendFailed, Unsendable, send_followup_link, staff_addresses
+from cases.notifications import SendFailed, Unsendable, send_followup_link, staff_addresses, subject_prefix
 
 from .models import SentReminder
 
@@ -150,7 +150,7 @@ def _send_digest(cases):
     with translation.override(settings.LANGUAGE_CODE):
         days = settings.IDLE_GUIDANCE_DAYS
         subject = _("%(prefix)s %(days)s일 넘게 방문이 없는 지도 중 사례 %(count)d건") % {
-            "prefix": SUBJECT_PREFIX,
+            "prefix": subject_prefix(),
             "days": days,
             "count": len(cases),
         }

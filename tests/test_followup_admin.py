@@ -229,7 +229,9 @@ def test_the_engineer_link_action_mails_a_working_link_in_japanese(editor):
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["engineer@example.jp"] and message.subject.startswith("[기술지도]")
+    assert message.to == ["engineer@example.jp"]
+    assert message.subject == "[技術指導] 指導訪問の報告ページのご案内"
+    assert "退職技術者" in message.body and "퇴직기술자" not in message.body  # Japanese throughout
     assert "山田太郎" not in message.body
     path = link_in(message)
     assert resolve(path).view_name == "portal:mentor"
