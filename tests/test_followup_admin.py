@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Case, FollowUp, Mentor, MetricKind
 from cases.models.links import LinkRefusal
-from tests.factories import make_area, make_case_at, make_firm, make_mentor, make_staff_user
+from tests.factories import make_area, make_case, make_case_at, make_firm, make_mentor, make_staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +257,21 @@ def test_staff_may_move_a_due_date_and_nothing_else(editor):
     followup.refresh_from_db()
     assert followup.due_on == new_day
     assert (followup.state, followup.satisfaction, followup.comment) == (FollowUp.State.DUE, None, "")
+
+
+def test_staff_schedule_follow_ups_for_a_finished_guidance_recorded_directly(editor):
+    recorded = make_case(stage=Case.Stage.COMPLETED, status=Case.Status.DRAFT)  # entered as already finished
+    guided = make_case_at(Case.Stage.COMPLETED)  # completed through the lifecycle: has its own
+    ongoing = make_case_at(Case.Stage.IN_GUIDANCE)
+    before = list(guided.followups.values_list("pk", flat=True))
+
+    cases = reverse("admin:cases_case_changelist")
+    response = run_action(editor, "schedule_followups", [recorded, guided, ongoing], url=cases)
+
+    today = timezone.localdate()
+    assert sorted(recorded.followups.values_list("due_on", flat=True))[0] == today
+    assert recorded.followups.count() == 3
+    assert list(guided.followups.values_list("pk", flat=True)) == before
+    assert not ongoing.followups.exists()
+    assert any("1건에 사후 성과 조사 일정을 만들었습니다" in text for text in messages_of(response))
+    assert any("2건은" in text for text in messages_of(response))

@@ -14,7 +14,7 @@ from privacy.inventory import VIEW_PERMISSION as VIEW_PERSONAL_DATA
 
 from ..facets import Vocabulary
 from ..forms import CaseAdminForm
-from ..models import OPEN_STAGES, Case, CostLine, Metric, Outcome
+from ..models import OPEN_STAGES, Case, CostLine, FollowUp, Metric, Outcome
 from ..resources import CaseResource
 from .common import StaffAdmin, once_per_request
 from .followups import CostLineInline, FollowUpInline
@@ -152,7 +152,7 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
     list_per_page = 50
     show_full_result_count = False  # saves a COUNT(*) per page view; the filtered count is still shown
     readonly_fields = ("stage", "stage_changed_at", "created_at", "updated_at")
-    actions = ("publish", "unpublish")
+    actions = ("publish", "unpublish", "schedule_followups")
     fieldsets = (
         (
             None,
@@ -277,6 +277,29 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
 
     def has_publish_permission(self, request):
         return request.user.has_perm("cases.publish_case")
+
+    @admin.action(description=_("사후 성과 조사 일정 만들기 (오늘부터)"), permissions=["schedule"])
+    def schedule_followups(self, request, queryset):
+        """For completed cases recorded directly or imported (the lifecycle's 지도 완료 schedules its own):
+        the three follow-ups, due from today. Cases that have follow-ups or are not completed are left alone."""
+        scheduled, skipped = 0, 0
+        for case in queryset.filter(stage=Case.Stage.COMPLETED).exclude(followups__isnull=False):
+            FollowUp.objects.schedule_for(case)
+            scheduled += 1
+        skipped = queryset.count() - scheduled
+        if scheduled:
+            self.message_user(
+                request, _("%(count)d건에 사후 성과 조사 일정을 만들었습니다.") % {"count": scheduled}, messages.SUCCESS
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d건은 지도 완료 단계가 아니거나 이미 일정이 있어 그대로 두었습니다.") % {"count": skipped},
+                messages.WARNING,
+            )
+
+    def has_schedule_permission(self, request):
+        return request.user.has_perm("cases.add_followup")
 
     @admin.display(description=_("생산제품"), ordering="firm__products")
     def products(self, case):
