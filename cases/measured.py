@@ -13,7 +13,7 @@ grouping's values in one query and Python takes the median.
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, ExpressionWrapper, F, FloatField, Q
@@ -57,6 +57,13 @@ class Figure:
     def small(self):
         """Built from fewer than MIN_FIRMS firms (staff see it, marked)."""
         return self.firms < MIN_FIRMS
+
+    def withhold(self):
+        """Hide this figure and forget its values (complementary suppression: see `suppress_complements`)."""
+        self.hidden = True
+        for item in fields(self):
+            if item.name not in ("answers", "firms", "hidden", "kind"):
+                setattr(self, item.name, [] if item.name == "distribution" else None)
 
 
 @dataclass
@@ -179,7 +186,11 @@ class Measure:
                 row["mean_recommend"],
                 row["mean_attribution"],
             )
-            figure.distribution = [row[f"s{score}"] for score in range(1, 6)]
+            # In public a count of 1–4 firms for one score would single answers out: shown as "fewer than 5".
+            figure.distribution = [
+                count if self.hide_below == 0 or count == 0 or count >= self.hide_below else None
+                for count in (row[f"s{score}"] for score in range(1, 6))
+            ]
             figure.promoters_percent = _percent(row["promoters"], row["recommend_answers"])
         return figure
 
@@ -273,6 +284,15 @@ def measure(followups, labels, *, hide_below=MIN_FIRMS):
         grouping: (work.metrics(grouping, kinds), work.scores(grouping), work.adoption(grouping))
         for grouping in GROUPINGS
     }
+    if hide_below:
+        for grouping in ("pattern", "area"):
+            metrics, scores, adoption = figures[grouping]
+            by_kind = defaultdict(list)
+            for group_figures in metrics.values():
+                for figure in group_figures:
+                    by_kind[figure.kind.pk].append(figure)
+            for comparable in (*by_kind.values(), list(scores.values()), list(adoption.values())):
+                suppress_complements(comparable, hide_below)
 
     def row(grouping, key, label):
         metrics, scores, adoption = figures[grouping]
@@ -286,6 +306,20 @@ def measure(followups, labels, *, hide_below=MIN_FIRMS):
     return Outcomes(
         total=row("total", None, _("전체")), pattern=rows("pattern"), area=rows("area"), hide_below=hide_below
     )
+
+
+def suppress_complements(figures, hide_below):
+    """Complementary suppression within one breakdown (the rows of one figure by pattern or by area).
+
+    A hidden row could be worked out as the total minus the rows shown. So while the hidden rows together stand
+    for fewer than `hide_below` firms, the shown row with the fewest firms is hidden too.
+    """
+    hidden = [figure for figure in figures if figure.hidden]
+    shown = sorted((figure for figure in figures if not figure.hidden), key=lambda figure: figure.firms)
+    while hidden and shown and sum(figure.firms for figure in hidden) < hide_below:
+        smallest = shown.pop(0)
+        smallest.withhold()
+        hidden.append(smallest)
 
 
 def public_outcomes(cases, vocabulary):

@@ -80,7 +80,7 @@ def measured_charts(outcomes):
     satisfaction = []
     if scores and scores.answers and not scores.hidden:
         satisfaction = [
-            (_("%(score)s점") % {"score": n}, count, str(count), "plain")
+            (_("%(score)s점") % {"score": n}, count or 0, str(count) if count is not None else _("5곳 미만"), "plain")
             for n, count in enumerate(scores.distribution, 1)
         ]
     adoption = [

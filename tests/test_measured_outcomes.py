@@ -57,7 +57,8 @@ def test_figures_appear_at_five_firms(client, vocab):
     assert figure.median_percent == pytest.approx(-30)
     assert figure.direction == "better"  # lower is better for defect rates
     assert result.total.scores.satisfaction == pytest.approx(4.2)
-    assert result.total.scores.distribution == [0, 0, 1, 2, 2]
+    # Each score was given by fewer than five firms: the public distribution says so instead of counting them.
+    assert result.total.scores.distribution == [0, 0, None, None, None]
     assert result.total.adoption.yes_percent == 100
     assert "사후 조사로 측정한 성과" in html
     assert "-3.0 %" in html and "-30.0%" in html and "개선" in html
@@ -179,3 +180,29 @@ def test_no_answers_says_so(client, seeded):
     assert not result.any
     assert "아직 사후 조사 응답이 없습니다" in html
     assert GuidanceArea.objects.exists()
+
+
+def test_a_hidden_row_cannot_be_worked_out_from_the_total_and_the_rows_shown(client, vocab):
+    # Five firms under pattern 1, one firm under pattern 2: the total (six firms) is shown; pattern 2 alone is
+    # hidden, and so is pattern 1, or the total minus pattern 1 would give the single firm's answer away.
+    add_answers([defect(10, 8, satisfaction=4) for _ in range(5)], pattern=vocab["one"], areas=[vocab["mold"]])
+    add_answers([defect(10, 20, satisfaction=1)], pattern=vocab["two"], areas=[vocab["mold"]])
+    result, html = outcomes(client)
+    assert not result.total.scores.hidden and result.total.scores.answers == 6
+    rows = {row.label: row for row in result.pattern}
+    for label in ("패턴 하나", "패턴 둘"):
+        assert rows[label].scores.hidden and rows[label].scores.satisfaction is None
+        assert metric(rows[label], "defect-rate").hidden and rows[label].adoption.hidden
+    assert "4.0" not in html  # pattern 1's mean satisfaction, nowhere
+    assert result.total.scores.distribution == [None, 0, 0, 5, 0]  # one firm's 1 is "fewer than five"
+    assert "5곳 미만" in html
+
+
+def test_complementary_suppression_stops_once_the_hidden_rows_stand_for_five_firms(client, vocab):
+    third = make_pattern(name="패턴 셋")
+    add_answers([defect(10, 8) for _ in range(6)], pattern=vocab["one"], areas=[vocab["mold"]])
+    add_answers([defect(10, 8) for _ in range(5)], pattern=third, areas=[vocab["mold"]])
+    add_answers([defect(10, 9) for _ in range(2)], pattern=vocab["two"], areas=[vocab["mold"]])
+    rows = {row.label: row for row in outcomes(client)[0].pattern}
+    assert rows["패턴 둘"].scores.hidden and rows["패턴 셋"].scores.hidden  # 2 + 5 firms hidden together
+    assert not rows["패턴 하나"].scores.hidden and rows["패턴 하나"].scores.answers == 6
