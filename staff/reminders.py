@@ -9,7 +9,7 @@ run sends nothing. A concurrent run's row wins the unique constraint and this on
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -74,12 +74,25 @@ def not_sent(kind, keys):
 
 
 def followup_reminders(today):
-    """One reminder per open follow-up due within REMINDER_DAYS_BEFORE_DUE days (`due`) or overdue (`overdue`)."""
-    horizon = today + timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
-    followups = list(FollowUp.objects.due_by(horizon).select_related("case__firm").order_by("due_on", "pk"))
+    """One reminder per open follow-up due within REMINDER_DAYS_BEFORE_DUE days (`due`), and one more once it is
+    that many days overdue (`overdue`). A follow-up whose link went out within that time is left alone: a
+    reminder's fresh link would cancel the one the firm just received."""
+    days = timedelta(days=settings.REMINDER_DAYS_BEFORE_DUE)
+    recently = timezone.make_aware(datetime.combine(today - days, time.min))
+    followups = list(
+        FollowUp.objects.due_by(today + days)
+        .exclude(sent_at__gt=recently)
+        .select_related("case__firm")
+        .order_by("due_on", "pk")
+    )
     wanted = {}
     for followup in followups:
-        when = "overdue" if followup.due_on < today else "due"
+        if followup.due_on >= today:
+            when = "due"
+        elif followup.due_on < today - days:
+            when = "overdue"
+        else:
+            continue  # just past its date: the firm has the reminder sent before it, give it a week
         wanted[f"followup:{followup.pk}:{when}"] = (followup, when)
     reminders = []
     for when, kind in (("due", SentReminder.Kind.FOLLOWUP_DUE), ("overdue", SentReminder.Kind.FOLLOWUP_OVERDUE)):

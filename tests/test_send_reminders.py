@@ -104,10 +104,19 @@ def test_running_twice_sends_each_reminder_once():
     assert SentReminder.objects.count() == 2
 
 
-def test_a_followup_reminded_before_its_due_date_is_reminded_once_more_after_it():
+def a_week_and_a_day_later(followup):
+    """As if the follow-up's date had passed eight days ago and its last mail gone out eight days ago."""
+    eight_days = timedelta(days=8)
+    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY - eight_days, sent_at=timezone.now() - eight_days)
+
+
+def test_a_followup_reminded_before_its_due_date_is_reminded_once_more_a_week_after_it():
     followup = followup_due_in(1, "firm@firm.example")
     run()
-    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY - timedelta(days=1))  # the day has passed
+    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY - timedelta(days=1))  # the day has just passed
+    run()
+    assert len(mails_to("firm@firm.example")) == 1  # the firm got a link yesterday: no nagging yet
+    a_week_and_a_day_later(followup)
     run()
     run()
     subjects = [message.subject for message in mails_to("firm@firm.example")]
@@ -202,3 +211,18 @@ def test_verbosity_zero_is_silent():
     followup_due_in(3, "firm@firm.example")
     assert run(verbosity=0) == ""
     assert len(mail.outbox) == 1
+
+
+def test_a_link_staff_just_sent_is_not_replaced_by_a_reminder():
+    # The completion survey is due on the day of completion; staff mail its link that day.
+    followup = followup_due_in(0, "firm@firm.example")
+    followup.mark_sent()
+    run()  # the same day
+    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY - timedelta(days=1))
+    run()  # the next day
+    assert mails_to("firm@firm.example") == []
+    assert not SentReminder.objects.exists()
+    a_week_and_a_day_later(followup)
+    run()
+    (reminder,) = mails_to("firm@firm.example")
+    assert "기다립니다" in reminder.subject
