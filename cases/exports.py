@@ -47,7 +47,7 @@ def csv_chunks(rows):
     writer = csv.writer(buffer)
     yield "\ufeff"
     for row in rows:
-        writer.writerow([_defuse(cell) for cell in row])
+        writer.writerow([defuse(cell) for cell in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
@@ -57,13 +57,13 @@ def xlsx_bytes(rows):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("사례")
     for row in rows:
-        sheet.append([_defuse(cell) for cell in row])
+        sheet.append([defuse(cell) for cell in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-def _defuse(cell):
+def defuse(cell):
     """Spreadsheet formula injection: text starting with = + - @ is shown as text, not run."""
     if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
         return "'" + cell

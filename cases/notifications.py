@@ -100,8 +100,10 @@ def _send_with_link(record, base_url, *, to, compose, label):
             send_mail(subject, body, None, [to])
     except Exception as error:  # SMTP down, DNS, a refused address …: a message for staff, never a 500
         record.link_hash, record.link_issued_at, record.link_expires_at = before
-        logger.exception("Could not send the link of %s %s", record._meta.label_lower, record.pk)
-        message = _("%(record)s: 메일을 보내지 못했습니다 (%(error)s).") % {"record": label, "error": error}
+        # The error's text may hold the recipient's address (SMTPRecipientsRefused): only its kind goes on.
+        kind = type(error).__name__
+        logger.error("Could not send the link of %s %s: %s", record._meta.label_lower, record.pk, kind)
+        message = _("%(record)s: 메일을 보내지 못했습니다 (%(error)s).") % {"record": label, "error": kind}
         raise SendFailed(message) from error
 
 

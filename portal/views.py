@@ -43,7 +43,10 @@ def followup(request, token):
         if form.is_valid():
             try:
                 record.record_answer(**form.answers())
-            except ValidationError:  # answered meanwhile, e.g. in another tab
+            except ValidationError as error:
+                if error.code != "followup_closed":
+                    raise
+                # answered meanwhile, e.g. in another tab
                 return refused(request, LinkRefusal.USED, language=FOLLOWUP_LANGUAGE)
             return _thanked(request)
         context = {"followup": record, "case": record.case, "form": form}

@@ -335,6 +335,8 @@ def xlsx_bytes(report):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from cases.exports import defuse  # staff-written names: no formula runs when the workbook opens
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for section in report.sections:
@@ -343,7 +345,7 @@ def xlsx_bytes(report):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in section.rows:
-            sheet.append([cell if cell is None or isinstance(cell, int | float) else str(cell) for cell in row])
+            sheet.append([cell if cell is None or isinstance(cell, int | float) else defuse(str(cell)) for cell in row])
         if section.note:
             sheet.append([])
             sheet.append([str(section.note)])

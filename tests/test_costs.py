@@ -114,3 +114,16 @@ def test_viewers_see_the_ledger_but_cannot_change_it(client):
     html = client.get(change_url(case)).content.decode()
     assert "숙박비" in html and "88,000원" in html
     assert 'name="cost_lines-0-amount"' not in html
+
+
+def test_an_amount_above_ten_trillion_won_is_refused_and_the_report_still_adds_up(staff):
+    case = make_case_at(Case.Stage.IN_GUIDANCE)
+    data = with_line(form_data(staff, case), 0, kind="other", spent_on="2026-03-02", amount=9 * 10**18, subsidy=0)
+    response = staff.post(change_url(case), data)
+    assert response.status_code == 200
+    assert "한 줄의 금액은 10조 원을 넘을 수 없습니다." in response.content.decode()
+    assert not CostLine.objects.exists()
+    line = CostLine.objects.create(case=case, kind="other", spent_on=date(2026, 3, 2), amount=10**13, subsidy=0)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CostLine.objects.filter(pk=line.pk).update(amount=10**13 + 1)
+    assert CostLine.objects.totals()["amount"] == 10**13

@@ -7,7 +7,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
@@ -275,3 +277,18 @@ def test_staff_schedule_follow_ups_for_a_finished_guidance_recorded_directly(edi
     assert not ongoing.followups.exists()
     assert any("1건에 사후 성과 조사 일정을 만들었습니다" in text for text in messages_of(response))
     assert any("2건은" in text for text in messages_of(response))
+
+
+def test_the_follow_up_page_costs_the_same_with_one_and_with_eight_areas(editor):
+    def answered_page_queries(areas):
+        case = make_case_at(Case.Stage.COMPLETED, areas=areas)
+        followup = completion_followup(case)
+        followup.record_answer(satisfaction=4, recommend=8, attribution=50, adoptions=[(area, "yes") for area in areas])
+        url = reverse("admin:cases_followup_change", args=[followup.pk])
+        editor.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = editor.get(url)
+        assert response.status_code == 200 and areas[-1].name in response.content.decode()
+        return len(queries.captured_queries)
+
+    assert answered_page_queries([make_area()]) == answered_page_queries([make_area() for _ in range(8)])

@@ -6,6 +6,7 @@ is private (privacy.inventory): viewers (열람자) do not see it.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,9 @@ class ReadOnlyInline(admin.TabularInline):
 class AdoptionInline(ReadOnlyInline):
     model = FollowUpAdoption
     fields = readonly_fields = ("area", "adopted")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("area")  # one query, however many areas
 
 
 class MeasurementInline(ReadOnlyInline):
@@ -139,7 +143,11 @@ class FollowUpAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             if not followup.is_open:
                 skipped.append(str(followup))
                 continue
-            followup.close_unanswered()
+            try:
+                followup.close_unanswered()
+            except ValidationError:  # answered by the firm a moment ago
+                skipped.append(str(followup))
+                continue
             closed += 1
         message = _("사후 조사 %(count)d건을 무응답으로 종료했습니다.")
         self.message_user(request, message % {"count": closed}, messages.SUCCESS)

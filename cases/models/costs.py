@@ -5,6 +5,7 @@ case's own (`Case.subsidy_rate`), and a line's subsidy is computed from it unles
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractYear
@@ -12,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .case import Case
+
+# 10조 원: far above any line of a guidance budget, and far enough below 2**63 that sums of many lines never
+# overflow a database integer (the staff report adds a year's lines).
+MAX_AMOUNT = 10**13
 
 
 class CostLineQuerySet(models.QuerySet):
@@ -44,7 +49,10 @@ class CostLine(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cost_lines", verbose_name=_("사례"))
     kind = models.CharField(_("비용 구분"), max_length=16, choices=Kind)
     spent_on = models.DateField(_("발생일"))
-    amount = models.PositiveBigIntegerField(_("금액 (원)"))
+    amount = models.PositiveBigIntegerField(
+        _("금액 (원)"),
+        validators=[MaxValueValidator(MAX_AMOUNT, _("한 줄의 금액은 10조 원을 넘을 수 없습니다."))],
+    )
     subsidy = models.PositiveBigIntegerField(
         _("지원금 (원)"),
         blank=True,
@@ -65,6 +73,11 @@ class CostLine(models.Model):
             models.Index(fields=["spent_on"], name="cost_line_spent_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__lte=MAX_AMOUNT),
+                name="cost_amount_within_limit",
+                violation_error_message=_("한 줄의 금액은 10조 원을 넘을 수 없습니다."),
+            ),
             models.CheckConstraint(
                 condition=Q(subsidy__lte=F("amount")),
                 name="cost_subsidy_within_amount",

@@ -185,13 +185,21 @@ class FollowUp(LinkHolder):
 
 
 def finish_case_when_followed_up(case):
-    """지도 완료 → 성과 확인 once the case has follow-ups and none is open (by the system itself)."""
-    case.refresh_from_db(fields=["stage", "version", "stage_changed_at"])
-    if case.stage != Stage.COMPLETED:
+    """지도 완료 → 성과 확인 once the case has follow-ups and none is open (by the system itself).
+
+    Runs inside the caller's transaction and locks the case first, so two last follow-ups answered at the same
+    moment cannot both see the other still open; if staff moved the case meanwhile, the answer still stands.
+    """
+    locked = Case.objects.select_for_update().filter(pk=case.pk).values_list("stage", flat=True).first()
+    if locked != Stage.COMPLETED:
         return
+    case.refresh_from_db(fields=["stage", "version", "stage_changed_at"])
     followups = FollowUp.objects.filter(case=case)
     if followups.exists() and not followups.open().exists():
-        case.mark_followed_up(by=None, note=str(_("사후 성과 조사가 모두 끝났습니다.")))
+        try:
+            case.mark_followed_up(by=None, note=str(_("사후 성과 조사가 모두 끝났습니다.")))
+        except ValidationError:  # moved by staff in between: their stage stands, and so does the answer
+            pass
 
 
 class Adoption(models.TextChoices):
