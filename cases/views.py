@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from . import exports, measured, stats
+from . import crosstab, exports, measured, stats
 from .facets import PageCache, Vocabulary
 from .filters import CaseFilter
 from .models import Case
@@ -122,6 +122,9 @@ def statistics(request):
             "outcome_charts": stats.measured_charts(outcomes),
             "min_firms": measured.MIN_FIRMS,
             "charts": charts,
+            "cross_tables": crosstab.cross_tables(filterset),
+            "finding": crosstab.FINDING,
+            "finding_source": crosstab.FINDING_SOURCE,
             "chart_width": stats.CHART_WIDTH,
             "label_width": stats.LABEL_WIDTH,
             "bar_height": stats.BAR_HEIGHT,

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 6, 4, 5, 10
 # The vocabularies and token, three facet counts, then the measured outcomes (cases/measured.py): the metric
-# kinds and, in total, by pattern and by area, one query each for the metrics, the scores and the adoption.
-STATS_BUDGET = 1 + 3 + 1 + 3 * 3
+# kinds and, in total, by pattern and by area, one query each for the metrics, the scores and the adoption; then
+# the two cross-tables (pattern × area, pattern × industry: cases/crosstab.py), one grouped query each.
+STATS_BUDGET = 1 + 3 + 1 + 3 * 3 + 2
 
 _serial = count(1)
 
