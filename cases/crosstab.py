@@ -31,6 +31,13 @@ FINDING = [
 FINDING_SOURCE = "오태헌(2017), 3. 기술지도 성과의 유형별 분석 – 2. 성과 분석 (3-2절)"
 
 
+def finding(patterns):
+    """The finding's sentences labelled with the patterns' names as staff keep them (a pattern staff removed
+    drops out): [(name, sentence), …]."""
+    names = {pattern.code: pattern.name for pattern in patterns}
+    return [(names[code], sentence) for code, sentence in FINDING if code in names]
+
+
 @dataclass
 class Cell:
     count: int

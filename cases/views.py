@@ -123,7 +123,7 @@ def statistics(request):
             "min_firms": measured.MIN_FIRMS,
             "charts": charts,
             "cross_tables": crosstab.cross_tables(filterset),
-            "finding": crosstab.FINDING,
+            "finding": crosstab.finding(vocabulary.pattern),
             "finding_source": crosstab.FINDING_SOURCE,
             "chart_width": stats.CHART_WIDTH,
             "label_width": stats.LABEL_WIDTH,
