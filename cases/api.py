@@ -41,6 +41,7 @@ class CaseSerializer(serializers.ModelSerializer):
     guidance_areas = serializers.SerializerMethodField()
     outcome_pattern = OutcomePatternSerializer()
     evolution_path = serializers.SerializerMethodField()
+    grid_position = serializers.SerializerMethodField()
     period = serializers.SerializerMethodField()
     metrics = MetricSerializer(many=True)
     outcome_details = serializers.SerializerMethodField()
@@ -63,6 +64,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "metrics",
             "outcome_pattern",
             "evolution_path",
+            "grid_position",
             "period",
         ]
 
@@ -79,6 +81,10 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_evolution_path(self, case):
         return str(case.evolution_path) if case.evolution_path else None
+
+    def get_grid_position(self, case):
+        """The case's cell on 그림11's grid: {"product": "general"|"proprietary", "technology": …}."""
+        return {"product": case.product, "technology": case.technology}
 
     def get_period(self, case):
         return {"start": case.started_year, "end": case.ended_year or case.started_year, "display": case.period_display}

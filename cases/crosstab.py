@@ -71,10 +71,9 @@ def heat(share):
     return min(HEAT_LEVELS, max(1, math.ceil(share * HEAT_LEVELS / 100)))
 
 
-def listing_url(filterset, pattern_code, name, code):
-    """The listing with this cell's pattern and row value, keeping the page's other filters (the raw values the
-    filterset validated; the page number is not a filter)."""
-    params = {"pattern": pattern_code, name: code}
+def listing_url(filterset, **params):
+    """The listing with a cell's filter values `params`, keeping the page's other filters (the raw values the
+    filterset validated; the page number is not a filter). Also used by 그림11's grid (cases/grid.py)."""
     for other in filterset.filters:
         value = filterset.data.get(other)
         if other not in params and value not in (None, ""):
@@ -97,7 +96,7 @@ def build(filterset, name, counts, items, caption, row_heading):
             share = 100 * n / total
             cell = Cell(n, share, heat(share))
             if n:
-                cell.url = listing_url(filterset, pattern.code, name, item.code)
+                cell.url = listing_url(filterset, pattern=pattern.code, **{name: item.code})
                 cell.label = _("%(count)s (%(row)s · %(pattern)s 사례 목록)") % {
                     "row": item.name,
                     "pattern": pattern.name,

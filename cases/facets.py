@@ -7,7 +7,7 @@ Database triggers change the token on every write the pages depend on (migration
 served after staff publish, edit or import anything, on any instance. The vocabularies (pattern, industry and
 area names) come fresh with the token in one query (`Vocabulary.load`).
 
-Cold, a listing costs 1 (vocabularies + token) + 3 (counts) + 2 (rows and their areas) queries; warm, 1.
+Cold, a listing costs 1 (vocabularies + token) + 4 (counts) + 2 (rows and their areas) queries; warm, 1.
 """
 
 import functools
@@ -20,11 +20,11 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, IntegerField, Value
+from django.db.models import Count, F, IntegerField, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import DataVersion, GuidanceArea, Industry, OutcomePattern, period_years
+from .models import DataVersion, EvolutionPath, GuidanceArea, Industry, OutcomePattern, period_years
 
 CACHE_ALIAS = "public"
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ VOCABULARY_KINDS = ("pattern", "industry", "area")  # the filters chosen from a 
 
 
 class Vocabulary:
-    """Every outcome pattern, industry and guidance area, and the current DataVersion token.
+    """Every outcome pattern, industry, guidance area and evolution path, and the current DataVersion token.
 
     Read in one query per request; the model objects are built only if the page is rendered (a page served from
     the page cache needs the token alone).
@@ -44,7 +44,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls):
-        """One query: the three small vocabularies and the token, as a UNION ALL of uniform rows."""
+        """One query: the four small vocabularies and the token, as a UNION ALL of uniform rows."""
         sql, params = vocabulary_sql()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -87,6 +87,15 @@ class Vocabulary:
         ]
         return sorted(areas, key=lambda a: a.name)
 
+    @cached_property
+    def path(self):
+        """EvolutionPath objects (그림11's paths ①②③), in code order."""
+        paths = [
+            EvolutionPath(id=pk, code=code, name=name, product=product, technology=technology, description=description)
+            for pk, code, name, _position, product, technology, _japanese, description in self._items("path")
+        ]
+        return sorted(paths, key=lambda p: p.code)
+
     def by_code(self, kind, code):
         return next((item for item in getattr(self, kind) if item.code == code), None)
 
@@ -111,6 +120,15 @@ def vocabulary_sql():
                 position=Value(0, IntegerField()),
                 title=blank,
                 korean_side=blank,
+                japanese_side=blank,
+            )
+            .values_list(*columns),
+            EvolutionPath.objects.order_by()
+            .annotate(
+                kind=Value("path"),
+                position=Value(0, IntegerField()),
+                title=F("product"),
+                korean_side=F("technology"),
                 japanese_side=blank,
             )
             .values_list(*columns),
@@ -148,11 +166,21 @@ class Facets:
     industry: list
     area: list
     year: list
+    product: list
+    technology: list
+    grid: dict  # (product, technology, evolution path id or None) -> cases, every filter but product and technology
     total: int  # cases matching all the filters
 
     def chips(self):
         """The active filter values, for the removable chips."""
-        names = {"pattern": _("성과 패턴"), "industry": _("업종"), "area": _("지도 분야"), "year": _("지도 연도")}
+        names = {
+            "pattern": _("성과 패턴"),
+            "industry": _("업종"),
+            "area": _("지도 분야"),
+            "year": _("지도 연도"),
+            "product": _("상품"),
+            "technology": _("기술"),
+        }
         return [(name, label, value) for name, label in names.items() for value in getattr(self, name) if value.active]
 
 
@@ -165,17 +193,22 @@ class FacetCounts:
     periods: dict
     industry: dict  # industry id -> cases, every filter but industry
     area: dict  # area id -> cases, every filter but area
+    # (product, technology, evolution path id) -> cases, every filter but product and technology: the product and
+    # technology counts, and 그림11's grid with the paths taken, follow from it.
+    grid: dict
 
     @classmethod
     def count(cls, filterset):
-        """Three queries. `filterset` must be valid."""
+        """Four queries. `filterset` must be valid."""
         periods = filterset.without("pattern", "year").values_list("outcome_pattern_id", "started_year", "ended_year")
         industries = filterset.without("industry").values_list("firm__industry_id")
         areas = filterset.without("area").values_list("guidance_areas")
+        grid = filterset.without("product", "technology").values_list("product", "technology", "evolution_path_id")
         return cls(
             periods={(p, start, end): n for p, start, end, n in periods.annotate(n=Count("pk"))},
             industry=dict(industries.annotate(n=Count("pk"))),
             area=dict(areas.annotate(n=Count("pk"))),
+            grid={(product, technology, path): n for product, technology, path, n in grid.annotate(n=Count("pk"))},
         )
 
     @classmethod
@@ -219,6 +252,19 @@ def build_facets(counts, vocabulary, active):
             for item in getattr(vocabulary, kind)
         ]
 
+    product, technology = active.get("product"), active.get("technology")
+    product_counts, technology_counts = Counter(), Counter()
+    for (cell_product, cell_technology, _path), n in counts.grid.items():
+        if technology is None or cell_technology == technology:
+            product_counts[cell_product] += n
+        if product is None or cell_product == product:
+            technology_counts[cell_technology] += n
+
+    def kinds(counter, chosen):
+        return [
+            FacetValue(kind.value, kind.label, counter[kind.value], kind.value == chosen) for kind in EvolutionPath.Kind
+        ]
+
     return Facets(
         patterns=patterns,
         pattern=values("pattern", pattern_counts),
@@ -228,6 +274,9 @@ def build_facets(counts, vocabulary, active):
             FacetValue(str(y), _("%(year)s년") % {"year": y}, n, y == year)
             for y, n in sorted(year_counts.items(), reverse=True)
         ],
+        product=kinds(product_counts, product),
+        technology=kinds(technology_counts, technology),
+        grid=counts.grid,
         total=total,
     )
 

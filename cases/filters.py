@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .facets import VOCABULARY_KINDS, FacetCounts, Vocabulary, build_facets, cache_key_for
-from .models import Case
+from .models import Case, EvolutionPath
 
 MAX_QUERY_LENGTH = 100
 DEFAULT_ORDER = "code"  # the case code: unique, indexed for published cases (migration 0007)
@@ -62,6 +62,9 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("전체"),
         distinct=False,  # one area per request: the join cannot repeat a case
     )
+    # 그림11's grid: general or proprietary product and technology (cases/grid.py).
+    product = django_filters.ChoiceFilter(label=_("상품"), choices=EvolutionPath.Kind.choices, empty_label=_("전체"))
+    technology = django_filters.ChoiceFilter(label=_("기술"), choices=EvolutionPath.Kind.choices, empty_label=_("전체"))
     year = YearFilter(
         label=_("지도 연도"),
         method="filter_year",
@@ -129,12 +132,14 @@ class CaseFilter(django_filters.FilterSet):
         return queryset
 
     def active_values(self):
-        """The chosen pattern, industry and area (vocabulary objects) and year. Call only after `is_valid()`."""
+        """The chosen pattern, industry and area (vocabulary objects), year, product and technology (codes, or None).
+        Call only after `is_valid()`."""
         data = self.form.cleaned_data
         active = {
             kind: self.vocabulary.by_code(kind, data[kind]) if data.get(kind) else None for kind in VOCABULARY_KINDS
         }
-        active["year"] = data.get("year")
+        for name in ("year", "product", "technology"):
+            active[name] = data.get(name) or None
         return active
 
     def cache_key(self):

@@ -62,14 +62,17 @@ class IndustryCodesWidget(AreaCodesWidget):
 
 
 class ChoiceWidget(widgets.Widget):
-    """A TextChoices field by its Korean label or its code; empty is allowed when the field allows it."""
+    """A TextChoices field by its Korean label or its code; empty is allowed when the field allows it, and means
+    `default` when one is given."""
 
-    def __init__(self, choices, label, allow_blank=False):
+    def __init__(self, choices, label, allow_blank=False, default=None):
         super().__init__()
-        self.choices, self.label, self.allow_blank = choices, label, allow_blank
+        self.choices, self.label, self.allow_blank, self.default = choices, label, allow_blank, default
 
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
+        if not text and self.default is not None:
+            return self.default
         if not text and self.allow_blank:
             return ""
         for choice in self.choices:
@@ -113,6 +116,17 @@ class CaseResource(resources.ModelResource):
     evolution_path = fields.Field(
         attribute="evolution_path", column_name="진화 경로 코드", widget=CodeWidget(EvolutionPath, "진화 경로")
     )
+    # 그림11's grid: a file without these columns (or an empty cell) leaves the case general × general.
+    product = fields.Field(
+        attribute="product",
+        column_name="상품 (범용/독자)",
+        widget=ChoiceWidget(EvolutionPath.Kind, _("상품"), default=EvolutionPath.Kind.GENERAL),
+    )
+    technology = fields.Field(
+        attribute="technology",
+        column_name="기술 (범용/독자)",
+        widget=ChoiceWidget(EvolutionPath.Kind, _("기술"), default=EvolutionPath.Kind.GENERAL),
+    )
     started_year = fields.Field(attribute="started_year", column_name="지도 시작 연도", widget=widgets.IntegerWidget())
     ended_year = fields.Field(attribute="ended_year", column_name="지도 종료 연도", widget=widgets.IntegerWidget())
     status = fields.Field(attribute="status", column_name="상태", widget=StatusWidget())
@@ -132,6 +146,8 @@ class CaseResource(resources.ModelResource):
             "outcomes",
             "outcome_pattern",
             "evolution_path",
+            "product",
+            "technology",
             "started_year",
             "ended_year",
             "status",
@@ -168,6 +184,8 @@ class CaseResource(resources.ModelResource):
                 "주요 성과 요약",
                 "1",
                 "",
+                "범용",
+                "범용",
                 2025,
                 2026,
                 "작성 중",

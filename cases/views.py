@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from . import crosstab, exports, measured, stats
+from . import crosstab, exports, grid, measured, stats
 from .facets import PageCache, Vocabulary
 from .filters import CaseFilter
 from .models import Case
@@ -125,6 +125,8 @@ def statistics(request):
             "cross_tables": crosstab.cross_tables(filterset),
             "finding": crosstab.finding(vocabulary.pattern),
             "finding_source": crosstab.FINDING_SOURCE,
+            "grid": grid.build(filterset, facets),
+            "grid_source": grid.SOURCE,
             "chart_width": stats.CHART_WIDTH,
             "label_width": stats.LABEL_WIDTH,
             "bar_height": stats.BAR_HEIGHT,

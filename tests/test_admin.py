@@ -32,6 +32,8 @@ def case_form_data(case=None, **overrides):
         "outcomes": "원가 절감",
         "outcome_pattern": "",
         "evolution_path": "",
+        "product": "general",
+        "technology": "general",
         "started_year": "",
         "ended_year": "",
         "source": "",

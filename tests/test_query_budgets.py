@@ -19,11 +19,14 @@ from tests.factories import make_area, make_firm, make_industry, make_mentor, ma
 
 pytestmark = pytest.mark.django_db
 
-LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 6, 4, 5, 10
-# The vocabularies and token, three facet counts, then the measured outcomes (cases/measured.py): the metric
-# kinds and, in total, by pattern and by area, one query each for the metrics, the scores and the adoption; then
-# the two cross-tables (pattern × area, pattern × industry: cases/crosstab.py), one grouped query each.
-STATS_BUDGET = 1 + 3 + 1 + 3 * 3 + 2
+# The listing: the vocabularies and token, four facet counts (pattern and year, industry, area, and 그림11's grid),
+# the page's rows and their areas.
+LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 7, 4, 5, 10
+# The vocabularies and token, four facet counts (the grid of 그림11 drawn from the fourth), then the measured
+# outcomes (cases/measured.py): the metric kinds and, in total, by pattern and by area, one query each for the
+# metrics, the scores and the adoption; then the two cross-tables (pattern × area, pattern × industry:
+# cases/crosstab.py), one grouped query each.
+STATS_BUDGET = 1 + 4 + 1 + 3 * 3 + 2
 
 _serial = count(1)
 

@@ -140,6 +140,9 @@ CACHES = {
         "LOCATION": os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / ".cache" / "public"),
         "TIMEOUT": 60 * 60 * 24,  # entries of old tokens are never read again: they just age out
         "OPTIONS": {"MAX_ENTRIES": 5000},
+        # Bump when what this cache holds changes shape (a new facet, a new part of a page), so a deploy never
+        # reads entries an older release wrote under the same data version.
+        "VERSION": 2,
     },
     "disabled": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }

@@ -135,6 +135,8 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
         IndustryListFilter,
         AreaListFilter,
         GuidanceYearFilter,
+        "product",
+        "technology",
     )
     search_fields = (
         "code",
@@ -170,7 +172,7 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
         ),
         (_("신청 (비공개)"), {"fields": ("request_text",), "classes": ("collapse",)}),
         (_("지도"), {"fields": ("background", "guidance", "guidance_details", ("started_year", "ended_year"))}),
-        (_("성과"), {"fields": ("outcomes", "outcome_pattern", "evolution_path")}),
+        (_("성과"), {"fields": ("outcomes", "outcome_pattern", ("product", "technology"), "evolution_path")}),
         (_("비용"), {"fields": ("subsidy_rate",)}),
         (_("출처"), {"fields": ("source", "source_notes", "created_at", "updated_at"), "classes": ("collapse",)}),
     )

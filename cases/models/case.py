@@ -5,6 +5,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
@@ -225,7 +226,23 @@ class Case(CaseLifecycle):
         null=True,
         blank=True,
         verbose_name=_("진화 경로"),
-        help_text=_("자료가 경로를 밝힌 경우에만 고릅니다."),
+        help_text=_("자료가 경로를 밝힌 경우에만 고릅니다. 고르면 상품·기술 위치가 그 경로의 칸이어야 합니다."),
+    )
+    # The case's cell on the product × technology grid of 그림11 (section 4). All the study's cases are
+    # general × general; a case that took an evolution path stands in that path's cell.
+    product = models.CharField(
+        _("상품 (범용/독자)"),
+        max_length=12,
+        choices=EvolutionPath.Kind,
+        default=EvolutionPath.Kind.GENERAL,
+        help_text=_("연구 4절(그림11)의 상품 축: 범용 상품인지, 독자적인 상품인지."),
+    )
+    technology = models.CharField(
+        _("기술 (범용/독자)"),
+        max_length=12,
+        choices=EvolutionPath.Kind,
+        default=EvolutionPath.Kind.GENERAL,
+        help_text=_("연구 4절(그림11)의 기술 축: 범용 기술인지, 독자적인 기술인지."),
     )
     started_year = models.PositiveSmallIntegerField(_("지도 시작 연도"), null=True, blank=True)
     ended_year = models.PositiveSmallIntegerField(
@@ -287,6 +304,11 @@ class Case(CaseLifecycle):
                 violation_error_message=_("지원 비율은 0에서 100% 사이입니다."),
             ),
             models.CheckConstraint(
+                condition=Q(product__in=EvolutionPath.Kind.values, technology__in=EvolutionPath.Kind.values),
+                name="case_grid_position_known",
+                violation_error_message=_("상품과 기술은 각각 범용 또는 독자 중 하나입니다."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="published") | Q(stage__in=PUBLISHABLE_STAGES),
                 name="published_case_is_finished",
                 violation_error_message=_("지도 완료 또는 성과 확인 단계의 사례만 공개할 수 있습니다."),
@@ -339,6 +361,32 @@ class Case(CaseLifecycle):
 
     def natural_key(self):
         return (self.code,)
+
+    def clean(self):
+        super().clean()
+        path = self.evolution_path if self.evolution_path_id else None
+        if path and (path.product, path.technology) != (self.product, self.technology):
+            raise ValidationError(
+                {
+                    "evolution_path": _(
+                        "%(path)s은(는) %(product)s 상품 × %(technology)s 기술 칸으로 가는 경로입니다. "
+                        "상품·기술 위치를 그 칸으로 맞추거나 경로를 비워 두세요."
+                    )
+                    % {
+                        "path": path.name,
+                        "product": path.get_product_display(),
+                        "technology": path.get_technology_display(),
+                    }
+                }
+            )
+
+    @property
+    def grid_cell_display(self):
+        """Where the case stands on 그림11's grid, e.g. "범용 상품 × 범용 기술"."""
+        return _("%(product)s 상품 × %(technology)s 기술") % {
+            "product": self.get_product_display(),
+            "technology": self.get_technology_display(),
+        }
 
     @property
     def period_display(self):

@@ -179,6 +179,8 @@ def finish(rng, vocabulary, plan, *, draft):
     case.outcomes = " ".join(rng.sample(vocabulary.outcomes, k=rng.randint(1, 2)))
     case.outcome_pattern = None if draft and rng.random() < 0.5 else rng.choice(vocabulary.patterns)
     case.evolution_path = rng.choice(vocabulary.paths) if rng.random() < PATH_SHARE else None
+    if case.evolution_path:  # a case that took a path stands in its cell of 그림11's grid
+        case.product, case.technology = case.evolution_path.product, case.evolution_path.technology
     plan.outcome_items = [
         (rng.choice(Outcome.Kind.values), text) for text in rng.sample(vocabulary.outcome_items, k=rng.randint(1, 4))
     ]
