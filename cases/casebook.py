@@ -152,9 +152,11 @@ def font_paths():
 
 
 def load_renderer():
-    """WeasyPrint's HTML class, imported only now (it loads Pango through cffi, which may be missing)."""
+    """The weasyprint module, imported only now (it loads Pango through cffi, which may be missing)."""
+    # WeasyPrint logs every layout step at INFO (one line per page), which would drown the JSON logs.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
-        from weasyprint import HTML
+        import weasyprint
     except (ImportError, OSError) as error:  # OSError: the package is there but Pango's libraries are not
         raise CasebookUnavailable(
             _(
@@ -164,9 +166,7 @@ def load_renderer():
             )
             % {"error": error}
         ) from error
-    # WeasyPrint logs every layout step at INFO: one line per page, which would drown the JSON logs.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    return HTML
+    return weasyprint
 
 
 def check_renderer():
@@ -194,10 +194,19 @@ def casebook_html(cases, *, selection="", year=None):
 
 def build_pdf(cases, *, selection="", year=None):
     """The casebook PDF (bytes) of these cases (from `casebook_queryset`, in its order)."""
-    html_class = load_renderer()
+    weasyprint = load_renderer()
     html = casebook_html(cases, selection=selection, year=year)
-    # No base URL: the document refers to nothing but its embedded fonts (file URIs), never to the network.
-    return html_class(string=html, base_url=None).write_pdf()
+    fonts = {path.as_uri() for path in font_paths().values()}
+
+    class FontsOnly(weasyprint.URLFetcher):
+        """The book needs its two font files and nothing else: no other file and never the network."""
+
+        def fetch(self, url, headers=None):
+            if url not in fonts:
+                raise ValueError(f"the casebook loads nothing but its fonts, not {url}")
+            return super().fetch(url, headers)
+
+    return weasyprint.HTML(string=html, base_url=None, url_fetcher=FontsOnly(allowed_protocols=["file"])).write_pdf()
 
 
 def pdf_response(content):
