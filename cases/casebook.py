@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .filters import CaseFilter
@@ -29,6 +29,7 @@ TITLE = "일본 우수퇴직기술자 기술지도 사례집"
 FONT_FILES = {"regular": "NanumGothic.ttf", "bold": "NanumGothicBold.ttf"}
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/nanum"  # Debian's fonts-nanum
 FILENAME = "casebook.pdf"
+BOOK_LANGUAGE = "ko"
 VIEW_PERMISSION = "cases.view_case"
 
 
@@ -101,9 +102,9 @@ def describe_selection(filterset):
     active = filterset.active_values()
     parts = [active[kind].name for kind in ("pattern", "industry", "area") if active[kind] is not None]
     if active["year"]:
-        parts.append(_("%(year)s년 지도") % {"year": active["year"]})
+        parts.append(f"{active['year']}년 지도")  # printed on the cover, which is Korean (casebook_html)
     if filterset.form.cleaned_data.get("q"):
-        parts.append(_("검색어 '%(q)s'") % {"q": filterset.form.cleaned_data["q"]})
+        parts.append(f"검색어 '{filterset.form.cleaned_data['q']}'")
     return " · ".join(parts)
 
 
@@ -189,7 +190,10 @@ def casebook_html(cases, *, selection="", year=None):
         "case_count": len(cases),
         "fonts": fonts,
     }
-    return render_to_string("casebook/casebook.html", context)
+    # A Korean publication of Korean case text, whatever language the staff member's admin is in (labels such as
+    # an outcome line's kind would otherwise follow it), so every way of making it gives the same book.
+    with translation.override(BOOK_LANGUAGE):
+        return render_to_string("casebook/casebook.html", context)
 
 
 def build_pdf(cases, *, selection="", year=None):

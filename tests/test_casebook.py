@@ -14,6 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -284,6 +285,11 @@ def test_the_action_gives_the_commands_document_and_says_drafts_were_left_out(ed
     assert not from_action.contains(draft.firm.name)
     page = editor.get(CHANGELIST)
     assert "공개되지 않은 1건은 빼고 12건으로 사례집을 만들었습니다." in page.content.decode()
+    # A staff member whose admin is in Japanese gets the same (Korean) book.
+    editor.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    assert '<html lang="ja"' in editor.get(CHANGELIST).content.decode()
+    in_japanese = editor.post(CHANGELIST, {"action": "casebook_pdf", "_selected_action": selected})
+    assert Book(in_japanese.content).text == from_action.text
 
 
 @needs_renderer
