@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz lint check-migrations serve-prod screenshots audit bench clean
+.PHONY: run test fuzz lint check-migrations serve-prod screenshots audit bench casebook-timing clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ audit: $(DEV_STAMP)
 ## bench: wrk against the production gunicorn on 100,000 cases in PostgreSQL; docs/performance.md (ARGS=--sqlite)
 bench: $(DEV_STAMP)
 	$(PY) scripts/bench.py $(ARGS)
+
+## casebook-timing: the casebook PDF of 100 published cases on a scratch SQLite database, timed (docs/casebook.md)
+casebook-timing: $(DEV_STAMP)
+	env -u DATABASE_URL $(PY) scripts/casebook_timing.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

@@ -46,15 +46,24 @@ class TrackerAdminSite(admin.AdminSite):
         return super().index(request, extra_context=context)
 
     def get_urls(self):
-        """The admin's own URLs, plus the yearly report (/admin/report/, staff/views.py)."""
+        """The admin's own URLs, plus the yearly report (/admin/report/, staff/views.py) and the casebook PDF
+        (/admin/casebook/, cases/casebook.py)."""
         from django.urls import path
 
+        from cases.casebook import casebook_view
         from staff.views import report  # it reads the models, which need the apps loaded first
 
         def report_view(request):
             return report(request, self)
 
-        return [path("report/", self.admin_view(report_view), name="report"), *super().get_urls()]
+        def casebook_pdf_view(request):
+            return casebook_view(request, self)
+
+        return [
+            path("report/", self.admin_view(report_view), name="report"),
+            path("casebook/", self.admin_view(casebook_pdf_view), name="casebook"),
+            *super().get_urls(),
+        ]
 
     def has_permission(self, request):
         # Asked several times per page; the device lookup is a query, so answer once per request.

@@ -12,6 +12,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from privacy.admin import PersonalDataAdminMixin
 from privacy.inventory import VIEW_PERMISSION as VIEW_PERSONAL_DATA
 
+from .. import casebook
 from ..facets import Vocabulary
 from ..forms import CaseAdminForm
 from ..models import OPEN_STAGES, Case, CostLine, FollowUp, Metric, Outcome
@@ -154,7 +155,7 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
     list_per_page = 50
     show_full_result_count = False  # saves a COUNT(*) per page view; the filtered count is still shown
     readonly_fields = ("stage", "stage_changed_at", "created_at", "updated_at")
-    actions = ("publish", "unpublish", "schedule_followups")
+    actions = ("publish", "unpublish", "schedule_followups", "casebook_pdf")
     fieldsets = (
         (
             None,
@@ -302,6 +303,11 @@ class CaseAdmin(CaseLifecycleAdminMixin, PersonalDataAdminMixin, ImportExportMix
 
     def has_schedule_permission(self, request):
         return request.user.has_perm("cases.add_followup")
+
+    @admin.action(description=_("사례집 PDF 만들기"), permissions=["view"])
+    def casebook_pdf(self, request, queryset):
+        """The selected cases' casebook PDF (cases/casebook.py); drafts among them are left out, with a message."""
+        return casebook.action_response(self, request, queryset)
 
     @admin.display(description=_("생산제품"), ordering="firm__products")
     def products(self, case):
