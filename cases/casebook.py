@@ -58,7 +58,7 @@ def casebook_queryset(queryset=None):
     queryset = Case.objects.all() if queryset is None else queryset
     return (
         queryset.published()
-        .select_related("firm__industry", "outcome_pattern")
+        .select_related("firm__industry", "outcome_pattern", "evolution_path")
         .prefetch_related("guidance_areas", "outcome_items", "metrics")
         .order_by("outcome_pattern__position", "outcome_pattern__code", "code")
     )

@@ -37,6 +37,8 @@ def demo_server():
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": f"sqlite:///{tmp}/site-check.sqlite3",
             "DJANGO_STATIC_ROOT": f"{tmp}/static",
+            # Plain HTTP on 127.0.0.1: production's redirect to HTTPS would leave the tools nothing to load.
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
         }
         manage = [sys.executable, str(ROOT / "manage.py")]
         for command in (["migrate", "-v0"], ["seed", "-v0"], ["collectstatic", "--noinput", "-v0"]):

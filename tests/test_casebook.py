@@ -154,6 +154,7 @@ def test_the_studys_casebook_has_every_case_on_one_or_two_pages_of_its_own(seede
             assert book.contains(public, within=own), (case.firm.name, public)
         assert book.contains(case.guidance, within=own)
         assert book.contains(case.source, within=own)
+        assert book.contains("범용 상품 × 범용 기술", within=own)  # 그림11's cell (section 4: all 12)
     # The contents give each case's page number (bookmark pages are 0-based, printed numbers 1-based).
     for page, level, title in book.marks:
         if level == 2:
