@@ -408,3 +408,8 @@ def test_the_casebook_costs_the_same_queries_at_12_and_at_60_cases(seeded):
     at_60, content = casebook_queries({"pattern": "1"})
     assert at_12 == at_60 == 5  # vocabulary (the pattern code), cases, areas, outcome lines, metrics
     assert len(Book(content).case_pages()) == 30
+
+
+def test_the_case_list_links_to_the_whole_casebook(admin_client, seeded):
+    html = admin_client.get("/admin/cases/case/").content.decode()
+    assert '<a href="/admin/casebook/">사례집 PDF (공개 사례 전체)</a>' in html
