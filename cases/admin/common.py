@@ -1,7 +1,8 @@
 """What every staff admin page shares."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -32,3 +33,13 @@ def report_sending(model_admin, request, sent_message, *, sent, skipped, failed)
         model_admin.message_user(
             request, _("보내지 못했습니다: %(list)s") % {"list": "; ".join(failed)}, messages.ERROR
         )
+
+
+@admin.action(description=gettext_lazy("링크 폐기"), permissions=["change"])
+def revoke_links(model_admin, request, queryset):
+    """Revoke the selected LinkHolders' links (a follow-up's or an engineer's): a leaked link stops working now."""
+    count = 0
+    for holder in queryset.exclude(link_hash=None):
+        holder.revoke_link()
+        count += 1
+    model_admin.message_user(request, _("링크 %(count)d개를 폐기했습니다.") % {"count": count}, messages.SUCCESS)

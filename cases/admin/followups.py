@@ -14,7 +14,7 @@ from privacy.admin import PersonalDataAdminMixin
 
 from ..models import CostLine, FollowUp, FollowUpAdoption, FollowUpMeasurement
 from ..notifications import SendFailed, Unsendable, send_followup_link
-from .common import report_sending
+from .common import report_sending, revoke_links
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -78,7 +78,7 @@ class FollowUpAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     date_hierarchy = "due_on"
-    actions = ("send_links", "close_unanswered", "revoke_links")
+    actions = ("send_links", "close_unanswered", revoke_links)
     inlines = (AdoptionInline, MeasurementInline)
     readonly_fields = (
         "case",
@@ -157,15 +157,6 @@ class FollowUpAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
                 _("이미 응답했거나 종료된 조사는 건너뛰었습니다: %(list)s") % {"list": ", ".join(skipped)},
                 messages.WARNING,
             )
-
-    @admin.action(description=_("링크 폐기"), permissions=["change"])
-    def revoke_links(self, request, queryset):
-        count = 0
-        for followup in queryset.exclude(link_hash=None):
-            followup.revoke_link()
-            count += 1
-        message = _("링크 %(count)d개를 폐기했습니다.")
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 class FollowUpInline(ReadOnlyInline):

@@ -6,7 +6,7 @@ Both hold personal data (privacy.inventory): `PersonalDataAdminMixin` hides it f
 
 import re
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -18,7 +18,7 @@ from ..forms import FirmAdminForm
 from ..models import Firm, Mentor, normalize_registration_number
 from ..notifications import SendFailed, Unsendable, send_mentor_link
 from ..resources import MentorResource
-from .common import StaffAdmin, report_sending
+from .common import StaffAdmin, report_sending, revoke_links
 
 PRIVATE_SECTION = _("개인정보 (비공개)")
 PRIVATE_SECTION_NOTE = _("개인정보 열람 권한이 있는 담당자만 봅니다. 열 때마다 개인정보 접근 기록이 남습니다.")
@@ -95,7 +95,7 @@ class MentorAdmin(PersonalDataAdminMixin, ImportExportMixin, StaffAdmin):
     filter_horizontal = ("guidance_areas", "industries")
     readonly_fields = ("personal_data_purged_at", "link_expires_at")
     personal_data_only = ("personal_data_purged_at",)
-    actions = ("send_links", "revoke_links")
+    actions = ("send_links", revoke_links)
     fieldsets = (
         (None, {"fields": ("code", "name", "background", "years_of_experience")}),
         (
@@ -154,12 +154,3 @@ class MentorAdmin(PersonalDataAdminMixin, ImportExportMixin, StaffAdmin):
                 sent += 1
         message = _("지도 보고 링크 메일 %(count)d건을 보냈습니다.")
         report_sending(self, request, message, sent=sent, skipped=skipped, failed=failed)
-
-    @admin.action(description=_("링크 폐기"), permissions=["change"])
-    def revoke_links(self, request, queryset):
-        count = 0
-        for mentor in queryset.exclude(link_hash=None):
-            mentor.revoke_link()
-            count += 1
-        message = _("링크 %(count)d개를 폐기했습니다.")
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
