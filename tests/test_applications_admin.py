@@ -263,6 +263,9 @@ def test_declining_asks_for_a_reason_first(editor, editor_user):
     page = run_action(editor, "decline_applications", [application])
     html = page.content.decode()
     assert page.status_code == 200 and "반려 사유" in html and application.reference in html
+    assert "다음 신청을 반려합니다." in html
+    assert '<input type="hidden" name="action" value="decline_applications">' in html
+    assert f'<input type="hidden" name="_selected_action" value="{application.pk}">' in html
     application.refresh_from_db()
     assert application.state == Application.State.NEW
 

@@ -67,7 +67,11 @@ def test_returning_asks_for_a_reason_first_and_then_returns_the_report(editor, c
     report = visit(case, 1)
 
     page = action(editor, "return_reports", [report])
-    assert page.status_code == 200 and "반려 사유" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "반려 사유" in html
+    assert "다음 방문 보고를 퇴직기술자에게 반려합니다." in html and f"{case.code} · " in html
+    assert '<input type="hidden" name="action" value="return_reports">' in html
+    assert f'<input type="hidden" name="_selected_action" value="{report.pk}">' in html
     without_reason = action(editor, "return_reports", [report], post="yes", reason="  ")
     assert "반려 사유를 적어 주세요." in without_reason.content.decode()
     report.refresh_from_db()
