@@ -20,7 +20,6 @@ def language(get_response):
         public = current is not None
         if current is None:
             current = languages.DEFAULT
-            translation.activate(current)
             public = languages.is_public(request.path_info)
             chosen = languages.chosen_by_cookie(request)
             if public and chosen not in (None, current):
