@@ -6,6 +6,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
+from . import views
 from .facets import PageCache, Vocabulary
 from .filters import CaseFilter
 from .models import Case, Firm, Metric, OutcomePattern
@@ -118,13 +119,16 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         """A list page, cached like the public pages (cases/facets.py) under the data version and the full URL."""
         self.vocabulary = Vocabulary.load()
+        etag = views.etag_for(request, self.vocabulary.token)
+        if (unchanged := views.not_modified(request, etag)) is not None:
+            return unchanged
         cached = PageCache(request, self.vocabulary.token, absolute=True)
         data = cached.get()
         if data is not None:
-            return Response(data)
+            return views.shared(Response(data), etag)
         response = super().list(request, *args, **kwargs)
         cached.put(response.data)
-        return response
+        return views.shared(response, etag)
 
     def get_queryset(self):
         if self.action == "list":

@@ -3,7 +3,8 @@ cache of the public pages.
 
 Counting aggregates every matching case, which at 100,000 cases costs far more than the page itself, so the
 counts, and the rendered results of the listing and statistics pages, are cached under the DataVersion token.
-Database triggers change the token on every write the pages depend on (migration 0007), so nothing cached is
+Database triggers change the token on every write the pages depend on (migrations 0007, 0012, 0014, 0015: cases,
+their areas, firms, vocabularies, metrics, outcome items, follow-ups, engineers' public fields), so nothing cached is
 served after staff publish, edit or import anything, on any instance. The vocabularies (pattern, industry and
 area names) come fresh with the token in one query (`Vocabulary.load`).
 

@@ -1,26 +1,71 @@
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+import hashlib
+
+from django.conf import settings
+from django.db.models import Subquery, prefetch_related_objects
+from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import crosstab, exports, grid, measured, stats
 from .facets import PageCache, Vocabulary
 from .filters import CaseFilter
-from .models import Case
+from .models import Case, DataVersion
 from .pagination import TailPaginator
 
 PAGE_SIZE = 20
 
 
+def etag_for(request, token):
+    """A public response's ETag: the DataVersion token (new on every write, cases/facets.py), the language and the
+    full URL (scheme and host included: pages carry absolute hreflang links). None without a token."""
+    if token is None:
+        return None
+    key = f"{token}:{get_language()}:{request.build_absolute_uri()}"
+    return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
+def not_modified(request, etag):
+    """A 304 if the visitor (or a cache in front) already holds this version: nothing looked up or rendered."""
+    if etag is None or request.method not in ("GET", "HEAD"):
+        return None
+    held = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if etag not in {tag.removeprefix("W/") for tag in parse_etags(held)}:
+        return None
+    return shared(HttpResponseNotModified(), etag)
+
+
+def shared(response, etag):
+    """Headers that let any cache, shared or not, keep a public response and check it with If-None-Match.
+
+    `max-age=0, must-revalidate`: every reuse is checked against the data version first (a 304 costs one query),
+    so no cache serves a page after a publish, edit or unpublish; PUBLIC_CACHE_SECONDS > 0 lets shared caches
+    serve it that long unchecked instead (docs/deployment.md). Nothing varies but the URL: the language is in it.
+    """
+    if etag is not None:
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        if settings.PUBLIC_CACHE_SECONDS:
+            patch_cache_control(response, s_maxage=settings.PUBLIC_CACHE_SECONDS)
+    return response
+
+
 def public_page(request, render_parts):
     """A public page whose title and content are cached under the DataVersion token, the language and the URL.
 
-    A cached page is served after one query (the vocabularies and the token): nothing is validated, counted or
-    rendered again, and no cached part can outlive a write it depends on (cases/facets.py). Otherwise
-    `render_parts(vocabulary)` returns (status, title, content); only a 200 is cached.
+    A repeat request that holds the current ETag gets a 304 after one query (the vocabularies and the token),
+    before the page cache is read. A cached page is served after that same query: nothing is validated, counted
+    or rendered again, and no cached part can outlive a write it depends on (cases/facets.py). Otherwise
+    `render_parts(vocabulary)` returns (status, title, content); only a 200 is cached, and only a 200 carries
+    the ETag.
     """
     vocabulary = Vocabulary.load()
+    etag = etag_for(request, vocabulary.token)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
     cached = PageCache(request, vocabulary.token)
     parts, status = cached.get(), 200
     if parts is None:
@@ -28,7 +73,8 @@ def public_page(request, render_parts):
         parts = {"title": str(title), "content": content}
         if status == 200:
             cached.put(parts)
-    return render(request, "cases/page.html", parts, status=status)
+    response = render(request, "cases/page.html", parts, status=status)
+    return shared(response, etag) if status == 200 else response
 
 
 def home(request):
@@ -69,12 +115,19 @@ def case_list(request):
 
 
 def case_detail(request, pk):
-    case, *related = Case.objects.published().with_similar(pk) or [None]
+    """The case and its similar cases; the token for the ETag comes with them (one query), and a request that
+    holds a current ETag costs the token's query alone."""
+    if request.META.get("HTTP_IF_NONE_MATCH"):
+        if (unchanged := not_modified(request, etag_for(request, DataVersion.current_token()))) is not None:
+            return unchanged
+    token = Subquery(DataVersion.objects.filter(pk=1).values("token")[:1])
+    case, *related = Case.objects.published().with_similar(pk).annotate(data_token=token) or [None]
     if case is None or case.pk != pk:
         raise Http404
     prefetch_related_objects([case, *related], "guidance_areas")
     prefetch_related_objects([case], "outcome_items", "metrics")
-    return render(request, "cases/case_detail.html", {"case": case, "related": related})
+    response = render(request, "cases/case_detail.html", {"case": case, "related": related})
+    return shared(response, etag_for(request, case.data_token))
 
 
 def _export(request, kind):

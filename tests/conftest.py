@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.test import override_settings
+from django.utils import translation
 
 from cases.seeding import seed
 
@@ -14,6 +16,14 @@ def plain_static_storage():
     }
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request activates its language in the test's thread (tracker/middleware.py) and it stays active after it,
+    as in a server's worker until its next request: start every test in Korean, whatever the last one asked for."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

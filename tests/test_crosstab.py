@@ -130,8 +130,8 @@ def test_a_bad_filter_is_400_without_tables(client, seeded):
     ],
 )
 def test_the_study_s_finding_stays_korean_with_its_source_in_every_language(client, seeded, language, caption):
-    client.post("/i18n/setlang/", {"language": language, "next": "/stats/"})
-    html = client.get("/stats/").content.decode()
+    prefix = "" if language == "ko" else f"/{language}"
+    html = client.get(f"{prefix}/stats/").content.decode()
     assert caption in html
     assert '<q lang="ko">장치개발과 공정개선에 대한 구체적 자문과 더불어 기술인력의 양성을' in html
     assert '<q lang="ko">신제품의 개발지도, 생산설비의 운영 지도, 구조설계에 대한 자문 등이' in html
@@ -146,10 +146,10 @@ def test_stats_with_the_tables_are_valid_html_in_every_language(client, seeded, 
         pytest.skip(missing)
     files = []
     for language in ("ko", "ja", "en"):
-        client.post("/i18n/setlang/", {"language": language, "next": "/stats/"})
+        prefix = "" if language == "ko" else f"/{language}"
         for suffix, path in (("all", "/stats/"), ("area", "/stats/?area=quality&year=2013")):
             file = tmp_path / f"stats-{language}-{suffix}.html"
-            file.write_bytes(client.get(path).content)
+            file.write_bytes(client.get(prefix + path).content)
             files.append(str(file))
     result = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],

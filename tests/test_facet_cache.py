@@ -110,8 +110,7 @@ def test_cached_pages_show_an_edit_at_once(client, seeded, url):
 
 def test_cached_pages_differ_by_language_and_url(client, seeded):
     korean = client.get(LIST, {"pattern": "1"}).content.decode()
-    client.cookies["django_language"] = "en"
-    english = client.get(LIST, {"pattern": "1"}).content.decode()
+    english = client.get(f"/en{LIST}", {"pattern": "1"}).content.decode()
     assert "검색 결과" in korean and "검색 결과" not in english
     assert total(client, {"pattern": "2"}) == 6
 

@@ -81,8 +81,8 @@ MIDDLEWARE = [
     "tracker.middleware.reject_oversized_queries",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "tracker.middleware.korean_unless_chosen",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language from the URL (public pages) or the switch's cookie (others), never Accept-Language.
+    "tracker.middleware.language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,6 +148,9 @@ CACHES = {
 }
 # Off (DJANGO_CACHE_PUBLIC_PAGES=false): every request renders its page (the counts stay cached). For measuring.
 CACHE_PUBLIC_PAGES = env_bool("DJANGO_CACHE_PUBLIC_PAGES", default=True)
+# How long a shared cache (a proxy or CDN) may serve a public page without asking (s-maxage). 0: every reuse is
+# checked with If-None-Match first, so nothing is served after a write (cases/views.py, docs/deployment.md).
+PUBLIC_CACHE_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_SECONDS", "0"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
