@@ -52,6 +52,21 @@ class GridCell:
         return (self.product, self.technology) == ORIGIN
 
     @property
+    def note(self):
+        """The cell's second line: the path that leads here, or 출발점 for where the study's cases stand."""
+        if self.path:
+            return _("경로 %(number)s") % {"number": self.number}
+        return _("출발점") if self.is_origin else ""
+
+    @property
+    def link_name(self):
+        """The cell link's accessible name: what it shows first (count, note), as speech input needs, then where."""
+        shown = _("%(count)s건") % {"count": self.count}
+        if self.note:
+            shown = f"{shown} {self.note}"
+        return _("%(shown)s: %(label)s 사례 목록") % {"shown": shown, "label": self.label}
+
+    @property
     def product_label(self):
         return EvolutionPath.Kind(self.product).label
 

@@ -77,7 +77,7 @@ def test_the_study_s_cases_all_stand_in_the_general_cell(client, seeded):
     assert path_counts(response) == {"1": 0, "2": 0, "3": 0}
     html = response.content.decode()
     assert '<h2 id="grid-heading">상품·기술 격자와 진화 경로</h2>' in html
-    assert 'aria-label="범용 상품 × 범용 기술: 12건 (사례 목록)"' in html
+    assert 'aria-label="12건 출발점: 범용 상품 × 범용 기술 사례 목록"' in html
     assert "<strong>① 독자 상품 × 범용 기술</strong>" in html
     assert "<strong>② 범용 상품 × 독자 기술</strong>" in html
     assert "<strong>③ 독자 상품 × 독자 기술</strong>" in html

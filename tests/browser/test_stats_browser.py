@@ -26,12 +26,12 @@ def test_the_statistics_show_both_tables_and_the_grid_and_a_cell_lists_its_cases
     assert page.get_by_text("이 경로를 택한 사례 1건").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    page.get_by_role("link", name="범용 상품 × 독자 기술: 1건 (사례 목록)").click()
+    page.get_by_role("link", name="1건 경로 ②: 범용 상품 × 독자 기술 사례 목록").click()
     page.wait_for_url("**/cases/?product=general&technology=proprietary")
     assert page.locator(".case-row h3 a").all_inner_texts() == ["J기업"]
     assert page.locator("#id_technology option:checked").inner_text() == "독자 (1)"
 
     page.go_back()
-    page.get_by_role("link", name="범용 상품 × 범용 기술: 11건 (사례 목록)").click()
+    page.get_by_role("link", name="11건 출발점: 범용 상품 × 범용 기술 사례 목록").click()
     page.wait_for_url("**/cases/?product=general&technology=general")
     assert page.locator("#results-heading .count").inner_text() == "11건"
