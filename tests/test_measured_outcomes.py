@@ -62,7 +62,8 @@ def test_figures_appear_at_five_firms(client, vocab):
     assert result.total.adoption.yes_percent == 100
     assert "사후 조사로 측정한 성과" in html
     assert "-3.0 %" in html and "-30.0%" in html and "개선" in html
-    assert html.count("<svg") == 4 + 3  # the four case-count charts, then metrics, satisfaction, adoption
+    # The four case-count charts, then metrics, satisfaction, adoption (the grid of 그림11 is not a bar chart).
+    assert html.count('<svg class="bar-chart"') == 4 + 3
     assert HIDDEN_NOTE in html
 
 
@@ -75,7 +76,7 @@ def test_figures_are_absent_at_four_firms(client, vocab):
     assert result.total.adoption.yes_percent is None
     assert "-2.5" not in html and "-25.0%" not in html  # the median of four, nowhere
     assert "<td>—</td>" in html and HIDDEN_NOTE in html
-    assert html.count("<svg") == 4  # no chart of hidden figures
+    assert html.count('<svg class="bar-chart"') == 4  # no chart of hidden figures
 
 
 def test_a_total_of_five_firms_shows_but_a_pattern_row_of_four_does_not(client, vocab):
