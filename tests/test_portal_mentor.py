@@ -26,6 +26,11 @@ def today():
     return timezone.localdate()
 
 
+def days_from_today(days):
+    """A date field's value, worked out when the test runs: a run may cross midnight in Seoul."""
+    return lambda: (today() + timedelta(days=days)).isoformat()
+
+
 def open_case(mentor, *, firm=None, areas=()):
     return make_case_at(Stage.IN_GUIDANCE, mentor=mentor, firm=firm or make_firm(), areas=areas)
 
@@ -143,15 +148,16 @@ def test_another_engineers_case_is_a_form_error_and_nothing_is_written(client, e
     [
         ({"hours": "13"}, "指導時間は1日12時間を超えられません"),
         ({"hours": "0"}, "指導時間は0より大きくなければなりません"),
-        ({"ended_on": (today() - timedelta(days=1)).isoformat()}, "終了日を開始日より前にすることはできません"),
+        ({"ended_on": days_from_today(-1)}, "終了日を開始日より前にすることはできません"),
         ({"started_on": "", "ended_on": ""}, "この項目を入力してください"),
         ({"hours": "NaN"}, "指導時間を数字で入力してください"),
-        ({"started_on": (today() + timedelta(days=1)).isoformat()}, "まだ来ていない日の訪問は報告できません"),
+        ({"started_on": days_from_today(1)}, "まだ来ていない日の訪問は報告できません"),
         ({"started_on": "2026-02-30"}, "日付は2026-03-02のように入力してください"),
-        ({"started_on": (today() - timedelta(days=400)).isoformat()}, "1年を超えられません"),
+        ({"started_on": days_from_today(-400)}, "1年を超えられません"),
     ],
 )
 def test_the_visit_rules_come_back_as_translated_errors(client, engineer, case, changes, message):
+    changes = {field: value() if callable(value) else value for field, value in changes.items()}
     response = client.post(engineer.issue_link(), report(case, **changes))
     assert response.status_code == 400
     assert message in response.content.decode(), errors(response)

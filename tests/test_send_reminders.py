@@ -18,7 +18,6 @@ from tests.factories import make_case_at, make_firm, make_staff_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_addresses")]
 
-TODAY = timezone.localdate()
 STAFF = ["office@program.example"]
 LINK = re.compile(r"https://cases\.example\.org(/followup/[A-Za-z0-9_-]+/)")
 
@@ -38,6 +37,11 @@ class FailingBackend(BaseEmailBackend):
         raise ConnectionRefusedError("SMTP 서버에 연결할 수 없음")
 
 
+def today():
+    """Worked out when each test runs, not at import: a run may cross midnight in Seoul."""
+    return timezone.localdate()
+
+
 def run(*args, verbosity=1):
     out = StringIO()
     call_command("send_reminders", *args, stdout=out, stderr=StringIO(), verbosity=verbosity)
@@ -48,9 +52,9 @@ def followup_due_in(days, email):
     """A completed case whose completion follow-up is due `days` from today (the others are months away)."""
     case = make_case_at(Case.Stage.COMPLETED, firm=make_firm(contact_email=email, contact_name="비밀 담당자"))
     followup = case.followups.get(kind=FollowUp.Kind.COMPLETION)
-    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY + timedelta(days=days))
+    FollowUp.objects.filter(pk=followup.pk).update(due_on=today() + timedelta(days=days))
     for later in case.followups.exclude(pk=followup.pk):
-        assert later.due_on > TODAY + timedelta(days=100)
+        assert later.due_on > today() + timedelta(days=100)
     followup.refresh_from_db()
     return followup
 
@@ -62,7 +66,7 @@ def idle_case(days_in_guidance=90):
 
 
 def visit(case, ended_days_ago, state=Visit.ReportState.CONFIRMED):
-    day = TODAY - timedelta(days=ended_days_ago)
+    day = today() - timedelta(days=ended_days_ago)
     return Visit.objects.create(case=case, started_on=day, ended_on=day, hours=4, report_state=state)
 
 
@@ -107,13 +111,13 @@ def test_running_twice_sends_each_reminder_once():
 def a_week_and_a_day_later(followup):
     """As if the follow-up's date had passed eight days ago and its last mail gone out eight days ago."""
     eight_days = timedelta(days=8)
-    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY - eight_days, sent_at=timezone.now() - eight_days)
+    FollowUp.objects.filter(pk=followup.pk).update(due_on=today() - eight_days, sent_at=timezone.now() - eight_days)
 
 
 def test_a_followup_reminded_before_its_due_date_is_reminded_once_more_a_week_after_it():
     followup = followup_due_in(1, "firm@firm.example")
     run()
-    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY - timedelta(days=1))  # the day has just passed
+    FollowUp.objects.filter(pk=followup.pk).update(due_on=today() - timedelta(days=1))  # the day has just passed
     run()
     assert len(mails_to("firm@firm.example")) == 1  # the firm got a link yesterday: no nagging yet
     a_week_and_a_day_later(followup)
@@ -175,7 +179,7 @@ def test_a_new_idle_period_after_a_visit_is_reported_again():
     run()
     digests = mails_to(STAFF[0])
     assert len(digests) == 2 and all(case.code in message.body for message in digests)
-    since = (TODAY - timedelta(days=70)).isoformat()
+    since = (today() - timedelta(days=70)).isoformat()
     assert since in digests[1].body
 
 
@@ -218,7 +222,7 @@ def test_a_link_staff_just_sent_is_not_replaced_by_a_reminder():
     followup = followup_due_in(0, "firm@firm.example")
     followup.mark_sent()
     run()  # the same day
-    FollowUp.objects.filter(pk=followup.pk).update(due_on=TODAY - timedelta(days=1))
+    FollowUp.objects.filter(pk=followup.pk).update(due_on=today() - timedelta(days=1))
     run()  # the next day
     assert mails_to("firm@firm.example") == []
     assert not SentReminder.objects.exists()
