@@ -17,7 +17,9 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
+import filelock
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -308,6 +310,12 @@ class PageCache:
 
     Nothing is kept without a token (a freshly flushed database) or with CACHE_PUBLIC_PAGES off, and a cache that
     cannot be written costs speed, never a page.
+
+    After a write, the first requests for a page find nothing under the new token. `get_or_build` lets one of them
+    build it while the others wait and then read what it stored (single flight, per instance: the cache directory
+    is the instance's). Waiting is safe where serving the previous version would not be: every waiter asked under
+    the same token, so a request that began after a publish or unpublish never waits for, or gets, a page of the
+    data before it.
     """
 
     def __init__(self, request, token, absolute=False):
@@ -323,3 +331,43 @@ class PageCache:
     def put(self, value):
         if self.key:
             remember(self.cache, self.key, value)
+
+    def get_or_build(self, build):
+        """The cached value, or the one `build()` returns as `(value, keep)`, stored if `keep`.
+
+        Concurrent callers with the same key build once. A waiter that does not get the lock within
+        BUILD_WAIT_SECONDS (a build stuck on a slow query) builds for itself: slower, never an error.
+        """
+        if (value := self.get()) is not None:
+            return value
+        if not (self.key and settings.CACHE_PUBLIC_PAGES):
+            return build()[0]
+        try:
+            with build_lock(self.key):
+                if (value := self.get()) is not None:  # built by the request we waited for
+                    return value
+                return self._build(build)
+        except filelock.Timeout:
+            logger.warning("waited %s s for a page being built; building it again", BUILD_WAIT_SECONDS)
+        except OSError:  # no lock directory to write in: as without the lock
+            logger.warning("could not lock the page cache", exc_info=True)
+        return self._build(build)
+
+    def _build(self, build):
+        value, keep = build()
+        if keep:
+            self.put(value)
+        return value
+
+
+BUILD_WAIT_SECONDS = 10
+BUILD_LOCK_STRIPES = 256  # lock files, reused by all keys: a bounded directory, and rare, harmless sharing
+
+
+def build_lock(key):
+    """An exclusive lock (flock) for building `key`, shared by the processes of this instance. Held only while the
+    page is built; the operating system releases it if the worker dies."""
+    stripe = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % BUILD_LOCK_STRIPES
+    directory = Path(settings.CACHES[CACHE_ALIAS]["LOCATION"]) / "locks"
+    directory.mkdir(parents=True, exist_ok=True)
+    return filelock.FileLock(directory / f"{stripe:02x}.lock", timeout=BUILD_WAIT_SECONDS)

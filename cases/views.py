@@ -59,20 +59,19 @@ def public_page(request, render_parts):
     A repeat request that holds the current ETag gets a 304 after one query (the vocabularies and the token),
     before the page cache is read. A cached page is served after that same query: nothing is validated, counted
     or rendered again, and no cached part can outlive a write it depends on (cases/facets.py). Otherwise
-    `render_parts(vocabulary)` returns (status, title, content); only a 200 is cached, and only a 200 carries
-    the ETag.
+    `render_parts(vocabulary)` returns (status, title, content), once however many ask for the page at the same
+    moment (`PageCache.get_or_build`); only a 200 is cached, and only a 200 carries the ETag.
     """
     vocabulary = Vocabulary.load()
     etag = etag_for(request, vocabulary.token)
     if (unchanged := not_modified(request, etag)) is not None:
         return unchanged
-    cached = PageCache(request, vocabulary.token)
-    parts, status = cached.get(), 200
-    if parts is None:
+
+    def build():
         status, title, content = render_parts(vocabulary)
-        parts = {"title": str(title), "content": content}
-        if status == 200:
-            cached.put(parts)
+        return (status, {"title": str(title), "content": content}), status == 200
+
+    status, parts = PageCache(request, vocabulary.token).get_or_build(build)
     response = render(request, "cases/page.html", parts, status=status)
     return shared(response, etag) if status == 200 else response
 
