@@ -17,13 +17,13 @@ class FirmSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Firm
-        fields = ["code", "name", "industry"]
+        fields = ["code", "name", "industry", "profile"]
 
 
 class OutcomePatternSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutcomePattern
-        fields = ["code", "name", "title"]
+        fields = ["code", "name", "title", "description"]
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -31,7 +31,25 @@ class MetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Metric
-        fields = ["name", "unit", "baseline", "value", "target", "qualifier", "display"]
+        fields = [
+            "name",
+            "unit",
+            "baseline",
+            "value",
+            "target",
+            "qualifier",
+            "display",
+            "baseline_display",
+            "target_display",
+        ]
+
+
+class VisitTotalsSerializer(serializers.Serializer):
+    """The case's confirmed visits only (CaseQuerySet.with_visit_totals), as the admin's case page counts them."""
+
+    count = serializers.IntegerField(source="visit_count")
+    days = serializers.IntegerField(source="visit_days")
+    hours = serializers.DecimalField(source="visit_hours", max_digits=9, decimal_places=1)
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -46,6 +64,7 @@ class CaseSerializer(serializers.ModelSerializer):
     period = serializers.SerializerMethodField()
     metrics = MetricSerializer(many=True)
     outcome_details = serializers.SerializerMethodField()
+    visits = VisitTotalsSerializer(source="*")
 
     class Meta:
         model = Case
@@ -67,6 +86,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "evolution_path",
             "grid_position",
             "period",
+            "visits",
+            "source",
+            "source_notes",
         ]
 
     def get_url(self, case):
@@ -85,13 +107,16 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_grid_position(self, case):
         """The case's cell on 그림11's grid: {"product": "general"|"proprietary", "technology": …}."""
-        return {"product": case.product, "technology": case.technology}
+        return {"product": case.product, "technology": case.technology, "display": case.grid_cell_display}
 
     def get_period(self, case):
         return {"start": case.started_year, "end": case.ended_year or case.started_year, "display": case.period_display}
 
     def get_outcome_details(self, case):
-        return [{"kind": item.kind, "text": item.text} for item in case.outcome_items.all()]
+        return [
+            {"kind": item.kind, "kind_display": item.get_kind_display(), "text": item.text}
+            for item in case.outcome_items.all()
+        ]
 
 
 class CaseListSerializer(CaseSerializer):
@@ -132,8 +157,8 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return Case.objects.for_listing().prefetch_related("metrics")
-        return Case.objects.for_detail()
+            return Case.objects.for_listing().with_visit_totals().prefetch_related("metrics")
+        return Case.objects.for_detail().with_visit_totals()
 
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseSerializer
