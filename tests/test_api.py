@@ -151,3 +151,22 @@ def test_the_cached_list_shows_a_confirmed_visit_at_once(client, seeded):
     assert totals_of_d() == {"count": 2, "days": 3, "hours": "18.0"}
     report.delete()
     assert totals_of_d() == {"count": 1, "days": 1, "hours": "6.0"}
+
+
+def test_the_detail_lists_the_similar_cases_of_the_case_page(client, seeded):
+    d = Case.objects.get(firm__code="D")
+    draft = make_case(status=Case.Status.DRAFT, outcome_pattern=d.outcome_pattern, areas=d.guidance_areas.all())
+    similar = client.get(f"{API}{d.pk}/").json()["similar"]
+    page = client.get(d.get_absolute_url()).context["related"]
+    assert (
+        [s["firm"] for s in similar]
+        == [case.firm.name for case in page]
+        == [f"{code}기업" for code in ["L", "E", "F", "J", "K", "H"]]
+    )
+    assert draft.firm.name not in {s["firm"] for s in similar}
+    first = similar[0]
+    l_pattern = Case.objects.get(firm__code="L").outcome_pattern
+    assert first["shared_areas"] == 2  # L shares two guidance areas with D
+    assert first["outcome_pattern"] == {"code": l_pattern.code, "name": l_pattern.name}
+    assert first["url"].endswith(f"/cases/{first['id']}/")
+    assert "similar" not in client.get(API).json()["results"][0]

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # The listing: the vocabularies and token, four facet counts (pattern and year, industry, area, and 그림11's grid),
 # the page's rows and their areas.
 LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 7, 4, 5, 10
-# One case with its visit totals (subqueries of the same query), then its areas, outcome items and metrics.
+# The case and its similar cases, ranked, with the visit totals (one query), then its areas, outcome items, metrics.
 API_DETAIL_BUDGET = 4
 # The vocabularies and token, four facet counts (the grid of 그림11 drawn from the fourth), then the measured
 # outcomes (cases/measured.py): the metric kinds and, in total, by pattern and by area, one query each for the

@@ -39,10 +39,6 @@ class CaseQuerySet(models.QuerySet):
             .prefetch_related("guidance_areas")
         )
 
-    def for_detail(self):
-        """A case page: the listing's joins plus its outcomes and metrics."""
-        return self.for_listing().prefetch_related("outcome_items", "metrics")
-
     def with_visit_totals(self):
         """Each case with `visit_count`, `visit_days` and `visit_hours` over its confirmed visits only (as
         VisitQuerySet.totals() counts them): reports awaiting review or returned count nowhere.
