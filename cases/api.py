@@ -1,6 +1,6 @@
 """The read-only JSON API: the public listing's data and filters, paginated as {count, next, previous, results}."""
 
-from django.http import Http404
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
@@ -17,13 +17,13 @@ class FirmSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Firm
-        fields = ["code", "name", "industry"]
+        fields = ["code", "name", "industry", "profile"]
 
 
 class OutcomePatternSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutcomePattern
-        fields = ["code", "name", "title"]
+        fields = ["code", "name", "title", "description"]
 
 
 class MetricSerializer(serializers.ModelSerializer):
@@ -31,7 +31,45 @@ class MetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Metric
-        fields = ["name", "unit", "baseline", "value", "target", "qualifier", "display"]
+        fields = [
+            "name",
+            "unit",
+            "baseline",
+            "value",
+            "target",
+            "qualifier",
+            "display",
+            "baseline_display",
+            "target_display",
+        ]
+
+
+class VisitTotalsSerializer(serializers.Serializer):
+    """The case's confirmed visits only (CaseQuerySet.with_visit_totals), as the admin's case page counts them."""
+
+    count = serializers.IntegerField(source="visit_count")
+    days = serializers.IntegerField(source="visit_days")
+    hours = serializers.DecimalField(source="visit_hours", max_digits=9, decimal_places=1)
+
+
+class SimilarCaseSerializer(serializers.ModelSerializer):
+    """A similar case as the case page lists it (CaseQuerySet.with_similar): `shared_areas` guidance areas in common."""
+
+    url = serializers.SerializerMethodField()
+    firm = serializers.CharField(source="firm.name")
+    products = serializers.CharField(source="firm.products")
+    outcome_pattern = serializers.SerializerMethodField()
+    shared_areas = serializers.IntegerField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "url", "code", "firm", "products", "outcome_pattern", "shared_areas"]
+
+    def get_url(self, case):
+        return self.context["request"].build_absolute_uri(case.get_absolute_url())
+
+    def get_outcome_pattern(self, case):
+        return {"code": case.outcome_pattern.code, "name": case.outcome_pattern.name}
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -46,6 +84,8 @@ class CaseSerializer(serializers.ModelSerializer):
     period = serializers.SerializerMethodField()
     metrics = MetricSerializer(many=True)
     outcome_details = serializers.SerializerMethodField()
+    visits = VisitTotalsSerializer(source="*")
+    similar = SimilarCaseSerializer(many=True)
 
     class Meta:
         model = Case
@@ -67,6 +107,10 @@ class CaseSerializer(serializers.ModelSerializer):
             "evolution_path",
             "grid_position",
             "period",
+            "visits",
+            "source",
+            "source_notes",
+            "similar",
         ]
 
     def get_url(self, case):
@@ -85,20 +129,23 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_grid_position(self, case):
         """The case's cell on 그림11's grid: {"product": "general"|"proprietary", "technology": …}."""
-        return {"product": case.product, "technology": case.technology}
+        return {"product": case.product, "technology": case.technology, "display": case.grid_cell_display}
 
     def get_period(self, case):
         return {"start": case.started_year, "end": case.ended_year or case.started_year, "display": case.period_display}
 
     def get_outcome_details(self, case):
-        return [{"kind": item.kind, "text": item.text} for item in case.outcome_items.all()]
+        return [
+            {"kind": item.kind, "kind_display": item.get_kind_display(), "text": item.text}
+            for item in case.outcome_items.all()
+        ]
 
 
 class CaseListSerializer(CaseSerializer):
-    """A list result: everything but the outcome details (on the case's own URL), one query fewer per page."""
+    """A list result: everything but the outcome details and the similar cases (on the case's own URL)."""
 
     class Meta(CaseSerializer.Meta):
-        fields = [name for name in CaseSerializer.Meta.fields if name != "outcome_details"]
+        fields = [name for name in CaseSerializer.Meta.fields if name not in ("outcome_details", "similar")]
 
 
 class CaseFilterBackend(DjangoFilterBackend):
@@ -131,15 +178,16 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return views.shared(response, etag)
 
     def get_queryset(self):
-        if self.action == "list":
-            return Case.objects.for_listing().prefetch_related("metrics")
-        return Case.objects.for_detail()
+        return Case.objects.for_listing().with_visit_totals().prefetch_related("metrics")
+
+    def retrieve(self, request, pk):
+        """The case and its similar cases in one query, as the case page reads them (cases/views.py)."""
+        case, *similar = Case.objects.published().with_similar(pk).with_visit_totals() or [None]
+        if case is None or case.pk != pk:
+            raise exceptions.NotFound(_("공개된 사례 중에 이 번호의 사례가 없습니다."))
+        prefetch_related_objects([case], "guidance_areas", "outcome_items", "metrics")
+        case.similar = similar
+        return Response(self.get_serializer(case).data)
 
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseSerializer
-
-    def get_object(self):
-        try:
-            return super().get_object()
-        except Http404:
-            raise exceptions.NotFound(_("공개된 사례 중에 이 번호의 사례가 없습니다.")) from None

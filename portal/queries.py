@@ -1,6 +1,5 @@
 """What an engineer's page reads: only their own open cases and their own reports on them."""
 
-from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,16 +22,7 @@ def reportable_cases(mentor):
 
 def open_cases_with_totals(mentor):
     """Their open cases, each with `visit_count`, `visit_days`, `visit_hours` over confirmed visits only."""
-    confirmed = Q(visits__report_state=Visit.ReportState.CONFIRMED)
-    return (
-        reportable_cases(mentor)
-        .prefetch_related("guidance_areas")
-        .annotate(
-            visit_count=Count("visits", filter=confirmed),
-            visit_days=Sum("visits__days", filter=confirmed),
-            visit_hours=Sum("visits__hours", filter=confirmed),
-        )
-    )
+    return reportable_cases(mentor).prefetch_related("guidance_areas").with_visit_totals()
 
 
 def recent_reports(mentor):

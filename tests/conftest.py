@@ -4,6 +4,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from cases.seeding import seed
+from tests.roles import member_of
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -30,3 +31,17 @@ def default_language_after_each_test():
 def seeded(db):
     """The study's 12 cases, loaded the way `manage.py seed` loads them."""
     return seed()
+
+
+@pytest.fixture
+def editor(client, db):
+    """The test client, logged in as a member of 편집자 (editors)."""
+    client.force_login(member_of("편집자", "editor"))
+    return client
+
+
+@pytest.fixture
+def viewer(client, db):
+    """The test client, logged in as a member of 열람자 (viewers)."""
+    client.force_login(member_of("열람자", "viewer"))
+    return client

@@ -1,4 +1,5 @@
-"""The staff roles as the migrations create them, for tests whose database is flushed (live-server tests).
+"""The staff roles: a staff member of one of them (`member_of`), and the roles as the migrations create them,
+for tests whose database is flushed (live-server tests).
 
 A flush keeps the permissions (post_migrate recreates them) but empties the groups.
 """
@@ -6,6 +7,7 @@ A flush keeps the permissions (post_migrate recreates them) but empties the grou
 from importlib import import_module
 
 from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, User
 
 ROLE_MIGRATIONS = [
     ("cases.migrations.0003_staff_groups", "assign_groups"),
@@ -19,3 +21,10 @@ def restore_roles():
     """편집자 and 열람자 with every permission the migrations grant them."""
     for module, function in ROLE_MIGRATIONS:
         getattr(import_module(module), function)(django_apps)
+
+
+def member_of(group_name, username):
+    """A staff user in the group `group_name` (편집자 or 열람자), with only that group's permissions."""
+    user = User.objects.create_user(username, password="a-long-staff-password", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

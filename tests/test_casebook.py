@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -111,24 +111,6 @@ def dry_run(*args):
     out = io.StringIO()
     call_command("casebook", "--dry-run", *args, stdout=out)
     return [line.split("\t")[0] for line in out.getvalue().splitlines() if "\t" in line]
-
-
-def member_of(group_name, username):
-    user = User.objects.create_user(username, password="a-long-staff-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(client, seeded):
-    client.force_login(member_of("편집자", "editor"))
-    return client
-
-
-@pytest.fixture
-def viewer(client, seeded):
-    client.force_login(member_of("열람자", "viewer"))
-    return client
 
 
 # The document ---------------------------------------------------------------------------------------
@@ -274,7 +256,7 @@ def test_the_output_file_is_required_unless_dry_run(db):
 
 
 @needs_renderer
-def test_the_action_gives_the_commands_document_and_says_drafts_were_left_out(editor, tmp_path):
+def test_the_action_gives_the_commands_document_and_says_drafts_were_left_out(editor, tmp_path, seeded):
     draft = make_case(status=Case.Status.DRAFT, firm=make_firm(name="작성중인기업"))
     selected = [*Case.objects.published().values_list("pk", flat=True), draft.pk]
     response = editor.post(CHANGELIST, {"action": "casebook_pdf", "_selected_action": selected})
@@ -294,7 +276,7 @@ def test_the_action_gives_the_commands_document_and_says_drafts_were_left_out(ed
 
 
 @needs_renderer
-def test_the_action_refuses_a_selection_without_a_published_case(editor):
+def test_the_action_refuses_a_selection_without_a_published_case(editor, seeded):
     draft = make_case(status=Case.Status.DRAFT)
     response = editor.post(CHANGELIST, {"action": "casebook_pdf", "_selected_action": [draft.pk]}, follow=True)
     assert response.status_code == 200
@@ -303,7 +285,7 @@ def test_the_action_refuses_a_selection_without_a_published_case(editor):
 
 
 @needs_renderer
-def test_the_staff_view_builds_the_casebook_of_a_listing_filter(viewer):
+def test_the_staff_view_builds_the_casebook_of_a_listing_filter(viewer, seeded):
     response = viewer.get(CASEBOOK_URL, {"pattern": "2", "year": "2013", "sort": "-year", "page": "3"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     book = Book(response.content)
@@ -316,7 +298,7 @@ def test_the_staff_view_builds_the_casebook_of_a_listing_filter(viewer):
 
 
 @needs_renderer
-def test_the_staff_view_explains_bad_and_empty_filters_in_korean(viewer):
+def test_the_staff_view_explains_bad_and_empty_filters_in_korean(viewer, seeded):
     bad = viewer.get(CASEBOOK_URL, {"pattern": "nope"})
     assert bad.status_code == 400
     assert "성과 패턴 코드 'nope'가 없습니다. 있는 코드: 1, 2" in unescape(bad.content.decode())
@@ -369,7 +351,7 @@ except CommandError as error:
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_without_weasyprint_the_admin_says_so_without_an_error_page(editor, monkeypatch):
+def test_without_weasyprint_the_admin_says_so_without_an_error_page(editor, monkeypatch, seeded):
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # the casebook imports it lazily: now that fails
     selected = list(Case.objects.published().values_list("pk", flat=True))
     action = editor.post(CHANGELIST, {"action": "casebook_pdf", "_selected_action": selected}, follow=True)
@@ -382,7 +364,7 @@ def test_without_weasyprint_the_admin_says_so_without_an_error_page(editor, monk
 
 @needs_renderer
 @override_settings(CASEBOOK_FONT_DIR="/nonexistent/nanum")
-def test_without_the_korean_font_the_admin_says_which_package_to_install(viewer):
+def test_without_the_korean_font_the_admin_says_which_package_to_install(viewer, seeded):
     response = viewer.get(CASEBOOK_URL)
     assert response.status_code == 503
     assert "apt-get install fonts-nanum" in response.content.decode()

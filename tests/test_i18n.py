@@ -2,6 +2,10 @@
 
 import pytest
 from django.conf import settings
+from django.urls import Resolver404
+from django.utils import translation
+
+from tracker import language as languages
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +68,54 @@ def test_the_application_form_keeps_its_own_switch(client, db):
     response = client.post("/i18n/setlang/", {"language": "ja", "next": "/apply/"})
     assert response["Location"] == "/apply/"
     assert '<html lang="ja">' in client.get("/apply/").content.decode()
+
+
+PATHS = [
+    "/",
+    "",
+    "/cases/",
+    "/cases",
+    "/cases/12/",
+    "/cases/export.csv",
+    "/cases/feed.atom",
+    "/stats/",
+    "/api/cases/",
+    "/api/cases/3/",
+    "/api/",
+    "/ja/cases/",
+    "/admin/",
+    "/admin/cases/case/",
+    "/static/css/site.css",
+    "/apply/",
+    "/mentor/some-token/",
+    "/followup/some-token/",
+    "/i18n/setlang/",
+    "/healthz",
+    "//cases/",
+]
+
+
+def resolves_as_public(path):
+    """The full answer: the public URL patterns resolve `path` (with Korean active)."""
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            languages._public_resolver(settings.ROOT_URLCONF).resolve(path.removeprefix("/"))
+    except Resolver404:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_prefix_check_answers_as_the_resolver_does(path):
+    assert languages.is_public(path) == resolves_as_public(path)
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/static/css/site.css", "/apply/", "/mentor/x/", "/followup/x/"])
+def test_other_pages_are_told_apart_without_resolving(path, monkeypatch):
+    languages.is_public("/")  # the public patterns' first segments are read once, then kept
+
+    def refuse(urlconf):
+        raise AssertionError(f"{path} was resolved against the public patterns")
+
+    monkeypatch.setattr(languages, "_public_resolver", refuse)
+    assert languages.is_public(path) is False

@@ -6,6 +6,7 @@ page, the API, both exports and the feed are read whole, and the staff admin is 
 the strings may appear. Editors (편집자) see them, and each opening is logged.
 """
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from uuid import uuid4
@@ -19,7 +20,15 @@ from django.utils import timezone
 
 from applications.models import Application
 from cases.exports import XLSX_CONTENT_TYPE
-from cases.models import Case, Firm, FollowUp, Mentor, format_registration_number, registration_number_is_valid
+from cases.models import (
+    Case,
+    Firm,
+    FollowUp,
+    Mentor,
+    Visit,
+    format_registration_number,
+    registration_number_is_valid,
+)
 from privacy.inventory import PRIVATE_FIELDS, private_fields
 from privacy.models import PersonalDataAccess
 from tests.factories import make_case, make_firm, make_mentor
@@ -195,6 +204,27 @@ def test_no_private_value_on_any_public_page(client, planted):
     assert response.status_code in (200, 404)
     leaks += [f"{where} leaked on /apply/" for where in planted.leaks(read(response))]
     assert not leaks, "\n".join(leaks)
+
+
+def test_no_visit_report_reaches_a_public_page(client, planted):
+    """The API carries each case's confirmed visit totals, and nothing any visit says: not a confirmed visit's
+    summary, and no sign of a report awaiting review or returned to the engineer."""
+    reports = Planted()
+    for case in planted.cases:
+        for n, state in enumerate(Visit.ReportState, start=1):
+            day = datetime.date(2031, 3, n)
+            visit = Visit(case=case, started_on=day, ended_on=day, hours=3, report_state=state)
+            for name in ("summary", "action_items", "returned_reason"):
+                reports.plant(visit, Visit._meta.get_field(name), f"a {state} visit of {case.code}")
+            visit.save()
+    leaks = []
+    for url in public_urls(planted):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        leaks += [f"{where} leaked on {url}" for where in reports.leaks(read(response))]
+    assert not leaks, "\n".join(leaks)
+    for case in planted.cases:
+        assert client.get(f"/api/cases/{case.pk}/").json()["visits"] == {"count": 1, "days": 1, "hours": "3.0"}
 
 
 def test_every_published_case_page_and_api_result_was_read(client, planted):

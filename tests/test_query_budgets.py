@@ -4,6 +4,7 @@ Every write changes the DataVersion token, so each measurement after adding case
 counts are computed, not served from the cache. docs/performance.md has the budgets and the measured speed.
 """
 
+import datetime
 from itertools import count
 
 import pytest
@@ -14,7 +15,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cases.facets import CACHE_ALIAS
-from cases.models import Case, Metric
+from cases.models import Case, Metric, Visit
 from tests.factories import make_area, make_firm, make_industry, make_mentor, make_pattern
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,8 @@ pytestmark = pytest.mark.django_db
 # The listing: the vocabularies and token, four facet counts (pattern and year, industry, area, and 그림11's grid),
 # the page's rows and their areas.
 LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 7, 4, 5, 10
+# The case and its similar cases, ranked, with the visit totals (one query), then its areas, outcome items, metrics.
+API_DETAIL_BUDGET = 4
 # The vocabularies and token, four facet counts (the grid of 그림11 drawn from the fourth), then the measured
 # outcomes (cases/measured.py): the metric kinds and, in total, by pattern and by area, one query each for the
 # metrics, the scores and the adoption; then the two cross-tables (pattern × area, pattern × industry:
@@ -59,6 +62,10 @@ class Program:
             case.guidance_areas.set(self.areas[: 2 + i % 2])  # every case in mold and quality
             case.outcome_items.create(position=1, text=f"성과 {i}")
             Metric.objects.create(case=case, name="불량률", unit="%", value=i)
+            # The API's visit totals: one visit on record and one report awaiting review.
+            day = datetime.date(2014, 1, 1) + datetime.timedelta(days=2 * i)
+            for state in (Visit.ReportState.CONFIRMED, Visit.ReportState.SUBMITTED):
+                Visit.objects.create(case=case, started_on=day, ended_on=day, hours=4, report_state=state)
 
     @property
     def last_case(self):
@@ -144,6 +151,13 @@ def test_api_list(client, program, params):
 def test_api_last_page_costs_what_the_first_costs(client, program):
     program.add_cases(50)
     assert queries_for(client, "/api/cases/", {"page": "3"}) == queries_for(client, "/api/cases/") <= API_LIST_BUDGET
+
+
+def test_api_detail(client, program):
+    with_one, with_fifty = at_1_and_50_cases(
+        program, lambda: queries_for(client, f"/api/cases/{program.last_case.pk}/")
+    )
+    assert with_one == with_fifty <= API_DETAIL_BUDGET
 
 
 @pytest.mark.parametrize("params", [{}, ALL_FILTERS], ids=["unfiltered", "all-filters"])

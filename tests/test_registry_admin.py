@@ -4,36 +4,18 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, Firm, Industry, Mentor
 from tests.factories import make_area, make_case, make_case_at, make_firm, make_industry, make_mentor, make_staff_user
+from tests.roles import member_of
 
 pytestmark = pytest.mark.django_db
 
 MENTORS = reverse("admin:cases_mentor_changelist")
 FIRMS = reverse("admin:cases_firm_changelist")
-
-
-def member_of(group_name, username):
-    user = User.objects.create_user(username, password="a-long-staff-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(client, db):
-    client.force_login(member_of("편집자", "editor"))
-    return client
-
-
-@pytest.fixture
-def viewer(client, db):
-    client.force_login(member_of("열람자", "viewer"))
-    return client
 
 
 def rows(response):

@@ -20,24 +20,6 @@ IMPORT = reverse("admin:cases_case_import")
 PROCESS_IMPORT = reverse("admin:cases_case_process_import")
 
 
-def member_of(group_name, username):
-    user = User.objects.create_user(username, password="a-long-staff-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def editor(client, seeded):
-    client.force_login(member_of("편집자", "editor"))
-    return client
-
-
-@pytest.fixture
-def viewer(client, seeded):
-    client.force_login(member_of("열람자", "viewer"))
-    return client
-
-
 def change_url(case):
     return reverse("admin:cases_case_change", args=[case.pk])
 
@@ -74,7 +56,7 @@ def test_roles_are_created_by_migration(db):
     assert viewers and all(code.startswith("view_") for code in viewers)
 
 
-def test_viewer_reads_but_cannot_change_anything(viewer):
+def test_viewer_reads_but_cannot_change_anything(viewer, seeded):
     case = Case.objects.get(code="2017-J")
     page = viewer.get(change_url(case))
     assert page.status_code == 200
@@ -93,7 +75,7 @@ def test_viewer_reads_but_cannot_change_anything(viewer):
     assert "publish" not in dict(actions)
 
 
-def test_only_superusers_delete(client, editor):
+def test_only_superusers_delete(client, editor, seeded):
     case = Case.objects.get(code="2017-J")
     delete_url = reverse("admin:cases_case_delete", args=[case.pk])
     assert editor.get(delete_url).status_code == 403
@@ -109,7 +91,7 @@ def test_only_superusers_delete(client, editor):
 # Review and publishing -----------------------------------------------------------------------------
 
 
-def test_editor_publishes_and_unpublishes_from_the_change_list(editor):
+def test_editor_publishes_and_unpublishes_from_the_change_list(editor, seeded):
     draft = make_case(status=Case.Status.DRAFT, outcome_pattern=Case.objects.get(code="2017-J").outcome_pattern)
     listing = editor.get(CHANGELIST).content.decode()
     assert "검토를 기다리는 작성 중 사례" in listing and "1건" in listing
@@ -126,7 +108,7 @@ def test_editor_publishes_and_unpublishes_from_the_change_list(editor):
     assert editor.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_publishing_a_case_without_pattern_is_refused_with_a_message(editor):
+def test_publishing_a_case_without_pattern_is_refused_with_a_message(editor, seeded):
     draft = make_case(status=Case.Status.DRAFT, outcome_pattern=None)
     response = editor.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
     assert response.status_code == 200
@@ -146,7 +128,7 @@ def test_seeding_records_its_inserts_in_history(seeded):
     assert history.get().history_change_reason == "초기 데이터 입력"
 
 
-def test_an_admin_edit_shows_who_changed_what_with_old_and_new_values(editor):
+def test_an_admin_edit_shows_who_changed_what_with_old_and_new_values(editor, seeded):
     case = Case.objects.get(code="2017-J")
     old = case.outcomes
     data = form_data(editor, case)
@@ -165,7 +147,7 @@ def test_an_admin_edit_shows_who_changed_what_with_old_and_new_values(editor):
     assert "editor" in history_page
 
 
-def test_last_changed_by_column(editor):
+def test_last_changed_by_column(editor, seeded):
     case = Case.objects.get(code="2017-J")
     data = form_data(editor, case)
     data["guidance"] = "고친 지도내용"
@@ -178,7 +160,7 @@ def test_last_changed_by_column(editor):
 # Concurrent edits ----------------------------------------------------------------------------------
 
 
-def test_a_stale_concurrent_save_is_refused_and_the_first_edit_survives(client, editor):
+def test_a_stale_concurrent_save_is_refused_and_the_first_edit_survives(client, editor, seeded):
     case = Case.objects.get(code="2017-J")
     first = form_data(editor, case)  # editor opens the form
     other = User.objects.create_user("second", password="a-long-staff-password", is_staff=True)
@@ -203,7 +185,7 @@ def test_a_stale_concurrent_save_is_refused_and_the_first_edit_survives(client, 
 
 
 @pytest.mark.parametrize(("code", "name"), [("a", "새 기업"), ("Z9", "J 기업"), ("Z9", "j기업")])
-def test_a_firm_entered_twice_points_to_the_existing_one(editor, code, name):
+def test_a_firm_entered_twice_points_to_the_existing_one(editor, code, name, seeded):
     industry = Firm.objects.get(code="A").industry_id
     response = editor.post(
         reverse("admin:cases_firm_add"), {"code": code, "name": name, "products": "제품", "industry": industry}
@@ -248,7 +230,7 @@ def confirm(client, preview):
     return client.post(PROCESS_IMPORT, data)
 
 
-def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(editor):
+def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(editor, seeded):
     before = Case.objects.count()
     file = csv_file(
         [
@@ -268,14 +250,14 @@ def test_an_import_with_one_bad_row_writes_nothing_and_names_the_row(editor):
     assert not Case.objects.filter(code="2026-G1").exists()
 
 
-def test_an_import_reports_constraint_errors_per_row(editor):
+def test_an_import_reports_constraint_errors_per_row(editor, seeded):
     file = csv_file([["2026-G3", "A", "", "", "지도", "성과", "", "공개"]])
     html = unescape(upload(editor, file).content.decode())
     assert "공개하는 사례에는 성과 패턴이 있어야 합니다" in html
     assert not Case.objects.filter(code="2026-G3").exists()
 
 
-def test_a_good_import_previews_then_creates_cases_with_history(editor):
+def test_a_good_import_previews_then_creates_cases_with_history(editor, seeded):
     file = csv_file(
         [
             ["2026-G4", "A", "mentor-a", "sensor,quality", "센서 지도", "불량률 감소", "2", "공개"],
@@ -302,7 +284,7 @@ def test_a_good_import_previews_then_creates_cases_with_history(editor):
     assert j.version == 2
 
 
-def test_xlsx_import(editor):
+def test_xlsx_import(editor, seeded):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADERS)
@@ -316,7 +298,7 @@ def test_xlsx_import(editor):
     assert Case.objects.get(code="2026-X1").firm.code == "B"
 
 
-def test_import_template_has_the_korean_headers(editor):
+def test_import_template_has_the_korean_headers(editor, seeded):
     response = editor.get(reverse("admin:cases_case_import_template", args=["csv"]))
     assert response.content.startswith(b"\xef\xbb\xbf")
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -345,7 +327,7 @@ def export_selected(client, codes, file_format):
     return response
 
 
-def test_selected_cases_export_to_csv_with_bom_and_korean_intact(editor):
+def test_selected_cases_export_to_csv_with_bom_and_korean_intact(editor, seeded):
     response = export_selected(editor, ["2017-J", "2017-A"], "0")
     assert response.status_code == 200, response.content[:500]
     assert response.content.startswith(b"\xef\xbb\xbf")
@@ -356,7 +338,7 @@ def test_selected_cases_export_to_csv_with_bom_and_korean_intact(editor):
     assert j["상태"] == "공개"
 
 
-def test_selected_cases_export_to_xlsx(editor):
+def test_selected_cases_export_to_xlsx(editor, seeded):
     response = export_selected(editor, ["2017-F"], "1")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -370,7 +352,7 @@ def test_firm_factory_is_unaffected(db):
     assert make_firm(code="Q1", name="큐원기업").pk
 
 
-def test_history_page_is_in_korean(editor):
+def test_history_page_is_in_korean(editor, seeded):
     case = Case.objects.get(code="2017-J")
     html = editor.get(reverse("admin:cases_case_history", args=[case.pk])).content.decode()
     for label in ("변경 이력", "변경한 사람", "변경 사유", "바뀐 내용", "초기 데이터 입력"):

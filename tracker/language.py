@@ -10,7 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import LocalePrefixPattern, Resolver404, get_resolver, get_script_prefix
+from django.urls import LocalePrefixPattern, Resolver404, URLResolver, get_resolver, get_script_prefix
+from django.urls.resolvers import RoutePattern
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.encoding import iri_to_uri
@@ -38,8 +39,39 @@ def _public_resolver(urlconf):
     return next(p for p in get_resolver(urlconf).url_patterns if isinstance(p.pattern, LocalePrefixPattern))
 
 
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if not isinstance(pattern.pattern, RoutePattern):
+            yield None  # a regex: no literal start to tell
+        elif isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+@cache
+def _public_first_segments(urlconf):
+    """The first path segments a public page can start with ("" for the home page), read from the public URL
+    patterns; None if a pattern starts with a converter or a regex (then every path is resolved)."""
+    segments = set()
+    for route in _routes(_public_resolver(urlconf).url_patterns):
+        first = None if route is None else route.split("/", 1)[0]
+        if first is None or "<" in first:
+            return None
+        segments.add(first)
+    return frozenset(segments)
+
+
 def is_public(path):
-    """Whether `path` (unprefixed, Korean active) is one of the public pages, which carry the language in the URL."""
+    """Whether `path` (unprefixed, Korean active) is one of the public pages, which carry the language in the URL.
+
+    Runs on every unprefixed request (tracker/middleware.py): a path whose first segment no public pattern starts
+    with (/admin/, /static/, /apply/, /mentor/ …) is refused before the resolver is asked.
+    """
+    segments = _public_first_segments(settings.ROOT_URLCONF)
+    if segments is not None and path.removeprefix("/").split("/", 1)[0] not in segments:
+        return False
     try:
         with translation.override(DEFAULT):  # the locale pattern matches the active language's prefix
             _public_resolver(settings.ROOT_URLCONF).resolve(path.removeprefix("/"))

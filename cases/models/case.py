@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -39,9 +39,25 @@ class CaseQuerySet(models.QuerySet):
             .prefetch_related("guidance_areas")
         )
 
-    def for_detail(self):
-        """A case page: the listing's joins plus its outcomes and metrics."""
-        return self.for_listing().prefetch_related("outcome_items", "metrics")
+    def with_visit_totals(self):
+        """Each case with `visit_count`, `visit_days` and `visit_hours` over its confirmed visits only (as
+        VisitQuerySet.totals() counts them): reports awaiting review or returned count nowhere.
+
+        Correlated subqueries rather than a join and GROUP BY: they are computed only for the rows a page
+        returns (by the visits' case index), however many cases the filter matches.
+        """
+        from .visits import Visit  # visits.py builds on this module
+
+        confirmed = Visit.objects.confirmed().filter(case=OuterRef("pk")).order_by().values("case")
+
+        def total(aggregate, output_field):
+            return Coalesce(Subquery(confirmed.annotate(total=aggregate).values("total")), 0, output_field=output_field)
+
+        return self.annotate(
+            visit_count=total(Count("pk"), IntegerField()),
+            visit_days=total(Sum("days"), IntegerField()),
+            visit_hours=total(Sum("hours"), DecimalField(max_digits=9, decimal_places=1)),
+        )
 
     def with_similar(self, pk, limit=6, candidates=SIMILAR_CANDIDATES):
         """Case `pk` first, then up to `limit` others of these cases most like it (one query).
