@@ -169,13 +169,11 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         etag = views.etag_for(request, self.vocabulary.token)
         if (unchanged := views.not_modified(request, etag)) is not None:
             return unchanged
-        cached = PageCache(request, self.vocabulary.token, absolute=True)
-        data = cached.get()
-        if data is not None:
-            return views.shared(Response(data), etag)
-        response = super().list(request, *args, **kwargs)
-        cached.put(response.data)
-        return views.shared(response, etag)
+        # Bad filters raise (a 400 from the exception handler): only good pages are built, once however many ask.
+        data = PageCache(request, self.vocabulary.token, absolute=True).get_or_build(
+            lambda: (super(CaseViewSet, self).list(request, *args, **kwargs).data, True)
+        )
+        return views.shared(Response(data), etag)
 
     def get_queryset(self):
         return Case.objects.for_listing().with_visit_totals().prefetch_related("metrics")

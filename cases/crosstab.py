@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from .facets import counted
+
 HEAT_LEVELS = 4  # heat-1 … heat-4 for a non-zero share, heat-0 for an empty cell
 
 # The study's finding in its own words (section 3-2, 「성과 분석」), one sentence per pattern.
@@ -107,18 +109,23 @@ def build(filterset, name, counts, items, caption, row_heading):
     return CrossTable(name, caption, row_heading, patterns, rows)
 
 
+def count(filterset):
+    """The two tables' counts by (pattern id, area id) and (pattern id, industry id)."""
+    active_area = filterset.active_values()["area"]
+    by_area = filterset.without("area").values_list("outcome_pattern_id", "guidance_areas").annotate(n=Count("pk"))
+    area_counts = {(p, a): n for p, a, n in by_area if active_area is None or a == active_area.id}
+    by_industry = filterset.without().values_list("outcome_pattern_id", "firm__industry_id").annotate(n=Count("pk"))
+    return area_counts, {(p, i): n for p, i, n in by_industry}
+
+
 def cross_tables(filterset):
     """Pattern × guidance area and pattern × industry for a valid filterset: two queries.
 
     A case counts once in each of its areas. The area table is counted without the area filter (a case has
     several areas, and a cell's link replaces the filter), then keeps only the chosen area's row.
     """
-    active_area = filterset.active_values()["area"]
-    by_area = filterset.without("area").values_list("outcome_pattern_id", "guidance_areas").annotate(n=Count("pk"))
-    area_counts = {(p, a): n for p, a, n in by_area if active_area is None or a == active_area.id}
-    by_industry = filterset.without().values_list("outcome_pattern_id", "firm__industry_id").annotate(n=Count("pk"))
-    industry_counts = {(p, i): n for p, i, n in by_industry}
     vocabulary = filterset.vocabulary
+    area_counts, industry_counts = counted("crosstab", filterset, vocabulary.token, lambda: count(filterset))
     return [
         build(
             filterset,

@@ -2,9 +2,10 @@
 cache of the public pages.
 
 Counting aggregates every matching case, which at 100,000 cases costs far more than the page itself, so the
-counts, and the rendered results of the listing and statistics pages, are cached under the DataVersion token.
-Database triggers change the token on every write the pages depend on (migrations 0007, 0012, 0014, 0015: cases,
-their areas, firms, vocabularies, metrics, outcome items, follow-ups, engineers' public fields), so nothing cached is
+counts (the facets, the statistics page's cross-tables and follow-up outcomes: `counted`), and the rendered
+results of the listing and statistics pages, are cached under the DataVersion token. Database triggers change the
+token on every write the pages depend on (migrations 0007, 0012, 0014, 0015, 0016: cases, their areas, firms,
+vocabularies, metrics, outcome items, follow-ups, engineers' public fields, visits), so nothing cached is
 served after staff publish, edit or import anything, on any instance. The vocabularies (pattern, industry and
 area names) come fresh with the token in one query (`Vocabulary.load`).
 
@@ -217,15 +218,26 @@ class FacetCounts:
     @classmethod
     def cached(cls, filterset, token):
         """The counts for this filterset's cleaned values under `token`, computed once per instance and token."""
-        if token is None:  # no DataVersion row (a freshly flushed database): nothing safe to cache under
-            return cls.count(filterset)
-        cache = caches[CACHE_ALIAS]
-        key = f"facets:{token}:{filterset.cache_key()}"
-        counts = cache.get(key)
-        if counts is None:
-            counts = cls.count(filterset)
-            remember(cache, key, counts)
-        return counts
+        return counted("facets", filterset, token, lambda: cls.count(filterset))
+
+
+def counted(name, filterset, token, count):
+    """What `count()` aggregates over this filterset's cases, kept under `token` and its cleaned values.
+
+    Aggregates are the costly part of a page at 100,000 cases (the facets, the statistics page's cross-tables
+    and follow-up outcomes), so they are computed once per data version and filter values, whether or not the
+    page around them is cached (CACHE_PUBLIC_PAGES). The token makes them as fresh as the page: any write they
+    depend on gives a new one.
+    """
+    if token is None:  # no DataVersion row (a freshly flushed database): nothing safe to cache under
+        return count()
+    cache = caches[CACHE_ALIAS]
+    key = f"{name}:{token}:{filterset.cache_key()}"
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        remember(cache, key, value)
+    return value
 
 
 def build_facets(counts, vocabulary, active):

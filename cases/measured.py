@@ -20,6 +20,7 @@ from django.db.models import Aggregate, Avg, Count, ExpressionWrapper, F, FloatF
 from django.db.models.functions import Abs, Cast, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from .facets import counted
 from .models import Adoption, FollowUp, FollowUpAdoption, FollowUpMeasurement, MetricKind
 
 MIN_FIRMS = 5  # the one place the public threshold lives (k-anonymity)
@@ -322,12 +323,14 @@ def suppress_complements(figures, hide_below):
         hidden.append(smallest)
 
 
-def public_outcomes(cases, vocabulary):
-    """The statistics page's figures: the answered follow-ups of `cases` (the page's filtered, published cases),
-    labelled from the page's vocabulary, with figures from fewer than MIN_FIRMS firms left empty."""
+def public_outcomes(filterset):
+    """The statistics page's figures: the answered follow-ups of the page's filtered, published cases, labelled
+    from the page's vocabulary, with figures from fewer than MIN_FIRMS firms left empty. Nine aggregates over
+    every answer: kept per data version and filter values, like the facet counts."""
+    vocabulary = filterset.vocabulary
     labels = {
         "pattern": [(pattern.id, pattern.name) for pattern in vocabulary.pattern],
         "area": [(area.id, area.name) for area in vocabulary.area],
     }
-    followups = FollowUp.objects.filter(case__in=cases.order_by().values("pk"))
-    return measure(followups, labels, hide_below=MIN_FIRMS)
+    followups = FollowUp.objects.filter(case__in=filterset.without().values("pk"))
+    return counted("outcomes", filterset, vocabulary.token, lambda: measure(followups, labels, hide_below=MIN_FIRMS))

@@ -165,7 +165,7 @@ def statistics(request):
             ("area", _("지도 분야별 사례 수"), stats.bars([v for v in facets.area if v.count])),
             ("year", _("지도 연도별 사례 수"), stats.bars(sorted(facets.year, key=lambda v: v.value))),
         ]
-        outcomes = measured.public_outcomes(filterset.without(), vocabulary)
+        outcomes = measured.public_outcomes(filterset)
         context = {
             "filter": filterset,
             "facets": facets,

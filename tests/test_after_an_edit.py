@@ -45,7 +45,10 @@ def many_cases(transactional_db):
     generate_cases(300, seed=5)
 
 
-@pytest.mark.parametrize("url", ["/cases/", "/cases/?q=금형", "/stats/", "/ja/cases/?pattern=1"])
+PAGES = ["/cases/", "/cases/?q=금형", "/stats/", "/ja/cases/?pattern=1", "/api/cases/?pattern=1"]
+
+
+@pytest.mark.parametrize("url", PAGES)
 def test_concurrent_first_requests_for_a_page_compute_it_once(many_cases, url):
     Case.objects.filter(code="2017-J").update(outcomes="방금 고친 성과")  # an edit: nothing cached is current now
 

@@ -130,3 +130,21 @@ def test_a_cache_that_cannot_be_written_costs_speed_not_pages(client, seeded, se
     for url in ("/", "/cases/?q=금형", "/stats/", "/api/cases/"):
         assert client.get(url).status_code == 200
     assert total(client, {"pattern": "1"}) == 6
+
+
+@override_settings(CACHE_PUBLIC_PAGES=False)
+def test_the_statistics_page_rendered_on_every_request_counts_once_per_data_version(
+    client, seeded, django_assert_num_queries
+):
+    """The cross-tables and the follow-up outcomes are aggregates like the facets: kept per data version, so a page
+    rendered anew costs the one query that reads the version, and an unpublish shows at once."""
+    before = client.get("/stats/").context
+    industry_cases = sum(row.total for row in before["cross_tables"][1].rows)
+    with django_assert_num_queries(1):
+        assert client.get("/stats/").status_code == 200
+    j = Case.objects.get(firm__code="J")
+    j.status = Case.Status.DRAFT
+    j.save()
+    after = client.get("/stats/").context
+    assert after["total"] == before["total"] - 1 == 11
+    assert sum(row.total for row in after["cross_tables"][1].rows) == industry_cases - 1 == 11

@@ -150,7 +150,8 @@ def test_a_case_s_page_and_the_api_show_its_place(client, evolved):
     assert "/cases/?product=proprietary&amp;technology=general" in html
     assert "독자 상품 × 범용 기술" in html
     result = client.get(f"/api/cases/{case.pk}/").json()
-    assert result["grid_position"] == {"product": PROPRIETARY, "technology": GENERAL}
+    place = {"product": PROPRIETARY, "technology": GENERAL, "display": "독자 상품 × 범용 기술"}
+    assert result["grid_position"] == place
 
 
 def test_a_path_must_lead_to_the_case_s_cell(seeded):
