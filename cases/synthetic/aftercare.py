@@ -1,6 +1,7 @@
 """What came of a synthetic case and what it cost: the three follow-ups of a finished case (answered, closed
-or still open, as the model's invariant wants it), the cost ledger of a started case, and the engineers'
-reports of a current guidance's recent visits (awaiting review, or returned with a reason).
+or still open, as the model's invariant wants it: a completed case whose follow-ups have all ended moved on to
+성과 확인, as a real one does when its last survey is answered or closed), the cost ledger of a started case,
+and the engineers' reports of a current guidance's recent visits (awaiting review, or returned with a reason).
 
 Each case draws from a random stream of its own, seeded by its code, so the draws of the rest of the plan
 (timeline.py) are exactly what they were before this part existed, and the same seed gives the same data.
@@ -14,7 +15,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from ..models import Adoption, CostLine, FollowUp, FollowUpAdoption, FollowUpMeasurement, Stage, Visit, add_months
+from ..models import (
+    Adoption,
+    CostLine,
+    FollowUp,
+    FollowUpAdoption,
+    FollowUpMeasurement,
+    Stage,
+    StageChange,
+    Visit,
+    add_months,
+)
 from ..models import subsidy_at as subsidy_of
 from .plan import aware
 
@@ -23,6 +34,9 @@ SUBSIDY_RATES = (50, 60)  # the program's share in public reports, percent
 PAST_DUE_FATES = {FollowUp.State.ANSWERED: 75, FollowUp.State.CLOSED: 10, FollowUp.State.SENT: 15}
 FOLLOWED_UP_ANSWER_SHARE = 0.85  # of a followed-up case's follow-ups; the others were closed unanswered
 ANSWER_DAYS = (0, 45)  # how long after its due date a firm answers
+# Staff close a survey still unanswered this long after it fell due: a real program keeps no follow-up of an
+# old case open for years (the dashboard's overdue list is the last season's, not the program's whole past).
+CLOSE_UNANSWERED_DAYS = 90
 SENT_SOON_DAYS = 30  # a follow-up due within this many days may already have its link
 ADOPTION_WEIGHTS = {Adoption.YES: 55, Adoption.PARTLY: 30, Adoption.NO: 15}
 SATISFACTION_WEIGHTS = (2, 5, 15, 40, 38)  # 1 … 5
@@ -169,7 +183,9 @@ def _plan_followups(rng, clock, plan, kinds):
     offsets = zip(FollowUp.Kind.values, settings.FOLLOWUP_MONTHS, strict=True)
     followups = [FollowUp(kind=kind, due_on=add_months(completed_on, months)) for kind, months in offsets]
     if followed_at is None:
-        _completed_fates(rng, clock, completed_at, followups)
+        moved_on = _completed_fates(rng, clock, completed_at, followups)
+        if moved_on is not None:
+            _move_on(plan, moved_on)
     else:
         _followed_up_fates(rng, completed_at, followed_at, followups)
     measured = _measured_kinds(rng, kinds)
@@ -182,8 +198,9 @@ def _plan_followups(rng, clock, plan, kinds):
 
 
 def _completed_fates(rng, clock, completed_at, followups):
-    """A completed case: past-due follow-ups mostly answered, some closed, some waiting; later ones due, or sent
-    when due soon. At least one stays open: a case with none open would be followed up."""
+    """A completed case: past-due follow-ups mostly answered, some closed, some waiting (for a season at most,
+    then staff close them); later ones due, or sent when due soon. Returns when the last one ended if none is
+    left open (the case has then moved on to 성과 확인), else None."""
     for followup in followups:
         due_at = max(_moment(rng, followup.due_on), completed_at)
         if followup.due_on > clock.today:
@@ -194,15 +211,34 @@ def _completed_fates(rng, clock, completed_at, followups):
         done_at = due_at + timedelta(days=rng.randint(*ANSWER_DAYS) + (60 if state == FollowUp.State.CLOSED else 0))
         if done_at > clock.now:
             state = FollowUp.State.SENT  # not yet: the firm still has time
+        elif state == FollowUp.State.SENT and (clock.today - followup.due_on).days > CLOSE_UNANSWERED_DAYS:
+            state = FollowUp.State.CLOSED  # waited a season unanswered: staff closed it
+            done_at = due_at + timedelta(days=CLOSE_UNANSWERED_DAYS)
         sent_at = max(completed_at, min(due_at - timedelta(days=rng.randint(0, 7)), clock.now))
         if state == FollowUp.State.SENT and rng.random() < 0.3:
             continue  # never sent: still due
         _send(followup, sent_at)
         if state != FollowUp.State.SENT:
             _finish(followup, state, max(done_at, sent_at))
-    if not any(followup.is_open for followup in followups):
-        last = followups[-1]
-        last.state, last.answered_at, last.closed_at = FollowUp.State.SENT, None, None
+    if any(followup.is_open for followup in followups):
+        return None
+    return max(followup.answered_at or followup.closed_at for followup in followups)
+
+
+def _move_on(plan, at):
+    """The case's last follow-up ended at `at`: it moved on to 성과 확인 then, as FollowUp does for real ones."""
+    plan.changes.append(
+        StageChange(
+            transition="mark_followed_up",
+            source=Stage.COMPLETED,
+            target=Stage.FOLLOWED_UP,
+            at=at,
+            note="사후 성과 조사가 모두 끝났습니다.",  # what FollowUp notes when it moves a real case on
+        )
+    )
+    # The FSM field refuses assignment; this is an unsaved plan about to be bulk-inserted, not a transition.
+    vars(plan.case)["stage"] = Stage.FOLLOWED_UP
+    plan.case.stage_changed_at = at
 
 
 def _followed_up_fates(rng, completed_at, followed_at, followups):
