@@ -167,6 +167,9 @@ class FollowUpInline(ReadOnlyInline):
     show_change_link = True
     verbose_name_plural = _("사후 성과 조사")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("case")  # each row is named by its case's code
+
 
 class CostLineInline(admin.TabularInline):
     """The case's cost ledger; a blank subsidy is computed from the case's subsidy rate when saved."""

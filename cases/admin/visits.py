@@ -7,6 +7,7 @@ the inline and imports refuse the same things with the same Korean messages.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,30 @@ class ReturnForm(forms.Form):
     )
 
 
+class SharedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that reads each chosen record once for all the forms of a formset: the copies Django
+    makes of the widget for each form share `known`, so a case's visits (nearly always by one engineer) cost one
+    query for their engineer, not one per visit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = {}
+
+    def optgroups(self, name, value, attr=None):
+        """AutocompleteSelect's options (the chosen record only), from `known` where it was read already."""
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if missing := selected - self.known.keys():
+            self.known.update((str(obj.pk), obj) for obj in self.choices.queryset.filter(pk__in=missing))
+        default = (None, [], 0)
+        if not self.is_required:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for pk in sorted(selected & self.known.keys()):
+            obj = self.known[pk]
+            label = self.choices.field.label_from_instance(obj)
+            default[1].append(self.create_option(name, obj.pk, label, selected, len(default[1])))
+        return [default]
+
+
 class VisitInline(admin.StackedInline):
     """A case's visits; the engineer is the case's own unless chosen. Reports are reviewed in the visit list."""
 
@@ -59,6 +84,21 @@ class VisitInline(admin.StackedInline):
     filter_horizontal = ("topics",)
     ordering = ("started_on", "pk")
     classes = ("collapse",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")  # one query for every visit's topics
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mentor":
+            kwargs["widget"] = SharedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "topics":
+            # The areas read once for every visit's form, not once per form (validation still uses the queryset).
+            field.choices = list(iter(field.choices))
+        return field
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
@@ -85,7 +125,7 @@ class VisitAdmin(ImportExportMixin, StaffAdmin):
     list_filter = ("report_state", "mode", "interpreter")
     date_hierarchy = "started_on"
     search_fields = ("case__code", "case__firm__name", "mentor__code", "mentor__name")
-    list_select_related = ("case", "mentor")
+    list_select_related = ("case__firm", "mentor")  # a case reads as its firm: no query per row
     autocomplete_fields = ("case", "mentor")
     filter_horizontal = ("topics",)
     fields = ("case", "mentor", *VISIT_FIELDS)
