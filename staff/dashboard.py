@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum, Window
+from django.db.models import Count, Q, Sum, Value, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,16 +109,26 @@ def needs_attention(now):
     since = timezone.localdate(now) - timedelta(days=IDLE_GUIDANCE_DAYS)
     return {
         "matching_long": Q(pk__in=Case.objects.matching_for_long(now - timedelta(days=MATCHING_TOO_LONG_DAYS))),
-        "no_recent_visit": Q(pk__in=Case.objects.without_visit_since(since)),
+        "no_recent_visit": Q(pk__in=Case.objects.without_visit_since(since).values("pk")),
         "ready_to_publish": Q(stage__in=PUBLISHABLE_STAGES, status=Case.Status.DRAFT),
     }
 
 
 def _add_cases(dashboard, now):
-    counts = Case.objects.aggregate(
-        **{f"stage_{stage}": Count("pk", filter=Q(stage=stage)) for stage in Stage.values},
-        **{name: Count("pk", filter=condition) for name, condition in needs_attention(now).items()},
-    )
+    # One query, but not one pass over every case: the counts by stage from the stage index, and each attention
+    # count from its own few rows, as the parts of a UNION ALL (a pass over 100,000 wide rows took ~200 ms).
+    by_stage = Case.objects.order_by().values_list("stage").annotate(n=Count("stage"))  # the stage index alone
+    attention = [
+        Case.objects.filter(condition)
+        .order_by()
+        .annotate(key=Value(name))
+        .values_list("key")
+        .annotate(n=Count("stage"))
+        for name, condition in needs_attention(now).items()
+    ]
+    counts = dict.fromkeys([*(f"stage_{stage}" for stage in Stage.values), *needs_attention(now)], 0)
+    for key, n in by_stage.union(*attention, all=True):
+        counts[f"stage_{key}" if key in Stage.values else key] = n
     cases_url = _admin_url("cases_case_changelist")
     dashboard.stages = [
         Figure(stage.label, counts[f"stage_{stage.value}"], _with_query(cases_url, stage=stage.value))
@@ -149,11 +159,13 @@ def _add_visits(dashboard):
     following = (first + timedelta(days=32)).replace(day=1)
     # This month's visits on record, and the engineers' reports awaiting review, in one query.
     this_month = Q(started_on__gte=first, started_on__lt=following, report_state=Visit.ReportState.CONFIRMED)
-    totals = Visit.objects.aggregate(
+    # Only the rows counted are read (the started_on and report_state indexes), not every visit of the program.
+    awaiting = Q(report_state=Visit.ReportState.SUBMITTED)
+    totals = Visit.objects.filter(this_month | awaiting).aggregate(
         visits=Count("pk", filter=this_month),
         days=Sum("days", filter=this_month),
         hours=Sum("hours", filter=this_month),
-        awaiting=Count("pk", filter=Q(report_state=Visit.ReportState.SUBMITTED)),
+        awaiting=Count("pk", filter=awaiting),
     )
     totals = {**totals, "days": totals["days"] or 0, "hours": totals["hours"] or 0}
     visit_list = _admin_url("cases_visit_changelist")

@@ -10,10 +10,10 @@ their number of firms and a mark, because the public page leaves them out.
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Exists, Min, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 from cases.facets import Vocabulary
 from cases.measured import MIN_FIRMS, measure
-from cases.models import FIRST_PROGRAM_YEAR, LAST_PLAUSIBLE_YEAR, CostLine, FollowUp, StageChange, Visit
+from cases.models import FIRST_PROGRAM_YEAR, LAST_PLAUSIBLE_YEAR, CostLine, FollowUp, MetricKind, StageChange, Visit
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -90,8 +90,52 @@ def share(part, whole):
     return one_decimal(part * 100 / whole) if whole else None
 
 
+def _dated_sources():
+    """What the report counts by year: (rows, their date field, whether it is a datetime)."""
+    return [
+        (Application.objects.all(), "submitted_at", True),
+        (StageChange.objects.all(), "at", True),
+        (Visit.objects.all(), "started_on", False),
+        (CostLine.objects.all(), "spent_on", False),
+        (FollowUp.objects.filter(answered_at__isnull=False), "answered_at", True),
+    ]
+
+
+def _in_year(name, is_datetime, year):
+    start, end = year_bounds(year) if is_datetime else (date(year, 1, 1), date(year + 1, 1, 1))
+    return {f"{name}__gte": start, f"{name}__lt": end}
+
+
 def years_with_data():
-    """Every year with an application, a stage change, a visit, a cost or an answer, in one query."""
+    """Every year with an application, a stage change, a visit, a cost or an answer, in two small queries
+    rather than the year of every row of five large tables (~2.5 s at 100,000 cases): each table's first and
+    last date (from its date index), then, for the years between, whether it has a row in each (one index probe
+    per table and year)."""
+    sources = [(rows.order_by(), name, is_datetime) for rows, name, is_datetime in _dated_sources()]
+    bounds = {}
+    for n, (rows, name, _is_datetime) in enumerate(sources):
+        bounds[f"first{n}"] = Subquery(rows.order_by(name).values(name)[:1])
+        bounds[f"last{n}"] = Subquery(rows.order_by(f"-{name}").values(name)[:1])
+    found = list(MetricKind.objects.order_by().annotate(**bounds).values(*bounds)[:1])  # any one row will do
+    if not found:
+        return _years_read_from_every_row()
+    years, probes = set(), {}
+    for n, (rows, name, is_datetime) in enumerate(sources):
+        first, last = found[0][f"first{n}"], found[0][f"last{n}"]
+        if first is None:
+            continue
+        if is_datetime:
+            first, last = timezone.localtime(first), timezone.localtime(last)
+        years |= {first.year, last.year}
+        for year in range(first.year + 1, last.year):
+            probes[f"s{n}_{year}"] = Exists(rows.filter(**_in_year(name, is_datetime, year)))
+    if probes:
+        found = MetricKind.objects.order_by().annotate(**probes).values(*probes)[:1].get()
+        years |= {int(key.rsplit("_", 1)[1]) for key, exists in found.items() if exists}
+    return years
+
+
+def _years_read_from_every_row():
     union = (
         Application.objects.order_by()
         .annotate(y=ExtractYear("submitted_at"))
@@ -129,8 +173,11 @@ def applications_section(start, end):
 def cases_section(start, end):
     """Cases whose first engineer came in the year (with, for those that came through /apply/, the days from the
     application), and cases completed in the year: two queries."""
+    assignments = StageChange.objects.filter(transition="assign_mentor")
+    # Only cases assigned in the year can have their first assignment in it: group those, not every case.
+    in_year = assignments.filter(at__gte=start, at__lt=end).order_by().values("case")
     first_assignments = (
-        StageChange.objects.filter(transition="assign_mentor")
+        assignments.filter(case__in=in_year)
         .order_by()
         .values("case", "case__application__submitted_at")
         .annotate(first=Min("at"))

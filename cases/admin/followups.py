@@ -7,6 +7,7 @@ is private (privacy.inventory): viewers (열람자) do not see it.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,11 +61,12 @@ class OverdueListFilter(admin.SimpleListFilter):
         return [("yes", _("예정일 지남 (미응답)")), ("no", _("예정일 전 또는 끝남"))]
 
     def queryset(self, request, queryset):
-        overdue = FollowUp.objects.open().filter(due_on__lt=timezone.localdate()).values("pk")
+        # The conditions themselves, not `pk IN (…)`: the (state, due_on) index then finds the few overdue ones.
+        overdue = Q(state__in=FollowUp.OPEN_STATES, due_on__lt=timezone.localdate())
         if self.value() == "yes":
-            return queryset.filter(pk__in=overdue)
+            return queryset.filter(overdue)
         if self.value() == "no":
-            return queryset.exclude(pk__in=overdue)
+            return queryset.exclude(overdue)
         return queryset
 
 

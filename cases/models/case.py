@@ -163,7 +163,9 @@ class CaseQuerySet(models.QuerySet):
         """Every year some case's guidance period covers (newest first) and the number of drafts, in one query."""
         years, drafts = set(), 0
         periods = self.order_by().values_list("started_year", "ended_year")
-        for start, end, draft_count in periods.annotate(drafts=Count("pk", filter=Q(status=Case.Status.DRAFT))):
+        # Counting `status`, not the pk: every column read is in case_period_status_idx, so PostgreSQL counts from
+        # the index alone instead of reading every case (~100 ms at 100,000 cases).
+        for start, end, draft_count in periods.annotate(drafts=Count("status", filter=Q(status=Case.Status.DRAFT))):
             drafts += draft_count
             years.update(period_years(start, end))
         return CaseOverview(sorted(years, reverse=True), drafts)
@@ -342,6 +344,11 @@ class Case(CaseLifecycle):
             models.Index(
                 fields=["started_year", "ended_year"], name="case_published_year_idx", condition=Q(status="published")
             ),
+            # The staff pages (docs/performance-staff-notes.md): an engineer's current and finished cases, counted
+            # from the index alone (the shortlist, the dashboard); the change list's years and drafts likewise.
+            models.Index(fields=["mentor", "stage"], name="case_mentor_stage_idx"),
+            models.Index(fields=["started_year", "ended_year", "status"], name="case_period_status_idx"),
+            models.Index(fields=["status", "stage"], name="case_status_stage_idx"),  # finished drafts to publish
         ]
         permissions = [
             ("publish_case", _("사례를 공개하거나 작성 중으로 되돌릴 수 있음")),

@@ -5,7 +5,8 @@ Unknown facts stay empty: the study names no one.
 """
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,9 +20,18 @@ class MentorQuerySet(models.QuerySet):
 
     def with_load(self):
         """Each engineer's `load`: the cases they are guiding now (stage in_guidance)."""
+        from .case import Case
         from .lifecycle import Stage
 
-        return self.annotate(load=Count("cases", filter=Q(cases__stage=Stage.IN_GUIDANCE), distinct=True))
+        # A count per engineer from the (mentor, stage) index, rather than joining every case to every engineer.
+        current = (
+            Case.objects.filter(mentor=OuterRef("pk"), stage=Stage.IN_GUIDANCE)
+            .order_by()
+            .values("mentor")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(load=Coalesce(Subquery(current, output_field=IntegerField()), 0))
 
 
 class MentorManager(models.Manager.from_queryset(MentorQuerySet)):

@@ -100,7 +100,11 @@ class FollowUp(LinkHolder):
         verbose_name = _("사후 성과 조사")
         verbose_name_plural = _("사후 성과 조사")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["state", "due_on"], name="followup_state_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="followup_state_due_idx"),
+            # The staff report reads a year's answers (and the years that have any).
+            models.Index(fields=["answered_at"], name="followup_answered_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind"],

@@ -194,7 +194,12 @@ class StageChange(models.Model):
         verbose_name = _("단계 변경 기록")
         verbose_name_plural = _("단계 변경 기록")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["case", "at"], name="stage_change_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="stage_change_case_idx"),
+            # The staff report: a year's assignments and completions (and the years that have any change).
+            models.Index(fields=["transition", "at"], name="stage_change_transition_idx"),
+            models.Index(fields=["at"], name="stage_change_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_source_display()} → {self.get_target_display()}"

@@ -4,9 +4,11 @@ The rules live in `Visit.clean()` and, where a row alone can tell, in database c
 and the engineers' own forms all refuse the same things with the same Korean messages.
 """
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,6 +22,27 @@ MAX_HOURS_PER_DAY = 12
 
 
 class VisitQuerySet(models.QuerySet):
+    def dates(self, field_name, kind, order="ASC"):
+        """As QuerySet.dates(); the years (what the visit list's date hierarchy shows first) found by asking, for
+        each year from the first visit to the last, whether one exists: a probe of the date index per year, in one
+        query, instead of DISTINCT over every visit of the program (~250 ms at 500,000 visits)."""
+        if kind != "year" or self.query.is_sliced:
+            return super().dates(field_name, kind, order)
+        bounds = self.order_by().aggregate(first=Min(field_name), last=Max(field_name))
+        if bounds["first"] is None:
+            return []
+        probes = {
+            f"y{year}": Exists(
+                self.order_by().filter(
+                    **{f"{field_name}__gte": date(year, 1, 1), f"{field_name}__lt": date(year + 1, 1, 1)}
+                )
+            )
+            for year in range(bounds["first"].year, bounds["last"].year + 1)
+        }
+        found = self.order_by().annotate(**probes).values(*probes)[0]  # one row: the probes are evaluated once
+        years = [date(int(key[1:]), 1, 1) for key, exists in found.items() if exists]
+        return years if order == "ASC" else years[::-1]
+
     def confirmed(self):
         """Visits on record: entered by staff, or reported by the engineer and confirmed by staff."""
         return self.filter(report_state=Visit.ReportState.CONFIRMED)
@@ -82,6 +105,9 @@ class Visit(models.Model):
             models.Index(fields=["case", "started_on"], name="visit_case_idx"),
             models.Index(fields=["mentor", "started_on", "ended_on"], name="visit_mentor_days_idx"),
             models.Index(fields=["started_on"], name="visit_started_idx"),
+            # Reports awaiting review (a few hundred among hundreds of thousands): the dashboard's count and the
+            # visit list filtered by state, with its date range, without reading the whole table.
+            models.Index(fields=["report_state", "started_on"], name="visit_report_state_idx"),
         ]
         constraints = [
             models.CheckConstraint(
