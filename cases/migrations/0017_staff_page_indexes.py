@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_data_version_triggers_for_the_case_page'),
+        ('cases', '0016_data_version_triggers_for_visits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
