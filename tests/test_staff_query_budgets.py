@@ -1,7 +1,7 @@
 """Query budgets of the staff pages: each costs the same number of queries with a few synthetic cases and with
 ten times as many (more engineers, visits, follow-ups, costs), for a superuser and for an editor (편집자).
 
-The numbers are pinned here; docs/performance-staff-notes.md has the time they take at 100,000 cases.
+The numbers are pinned here; docs/performance.md, "Staff pages" has the time they take at 100,000 cases.
 """
 
 from io import StringIO

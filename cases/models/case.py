@@ -344,7 +344,7 @@ class Case(CaseLifecycle):
             models.Index(
                 fields=["started_year", "ended_year"], name="case_published_year_idx", condition=Q(status="published")
             ),
-            # The staff pages (docs/performance-staff-notes.md): an engineer's current and finished cases, counted
+            # The staff pages (docs/performance.md, "Staff pages"): an engineer's current and finished cases, counted
             # from the index alone (the shortlist, the dashboard); the change list's years and drafts likewise.
             models.Index(fields=["mentor", "stage"], name="case_mentor_stage_idx"),
             models.Index(fields=["started_year", "ended_year", "status"], name="case_period_status_idx"),
