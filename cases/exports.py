@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.utils import translation
 from openpyxl import Workbook
 
 HEADERS = [
@@ -13,6 +14,8 @@ HEADERS = [
     "성과 패턴",
     "지도 분야",
     "지도 기간",
+    "상품·기술 위치",
+    "진화 경로",
     "지도내용",
     "주요 성과",
     "퇴직기술자",
@@ -34,11 +37,20 @@ def export_rows(cases, build_url):
             case.outcome_pattern.name,
             ", ".join(area.name for area in case.guidance_areas.all()),
             case.period_display,
+            grid_place(case),
+            case.evolution_path.name if case.evolution_path else "",
             case.guidance,
             case.outcomes,
             case.mentor.name if case.mentor else "",
             build_url(case.get_absolute_url()),
         ]
+
+
+def grid_place(case):
+    """The case's cell on 그림11's grid, in Korean like the headers and the cases' text, whatever the page's
+    language."""
+    with translation.override("ko"):
+        return case.grid_cell_display
 
 
 def csv_chunks(rows):

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from cases.models import Case
+from cases.models import Case, EvolutionPath
 from tests.factories import make_case, make_pattern
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,20 @@ def test_listing_links_to_the_exports_of_its_filter(client, seeded):
     html = client.get("/cases/", {"pattern": "2", "page": "1"}).content.decode()
     assert 'href="/cases/export.csv?pattern=2"' in html
     assert 'href="/cases/export.xlsx?pattern=2"' in html
+
+
+def test_exports_carry_each_case_s_place_on_the_grid_in_korean(client, seeded):
+    """그림11's cell and evolution path, as the case page shows them; Korean like the headers, from any language."""
+    path = EvolutionPath.objects.get(code="1")
+    case = Case.objects.get(code="2017-J")
+    case.product, case.technology, case.evolution_path = path.product, path.technology, path
+    case.save()
+    for prefix in ("", "/en"):
+        rows = {row["사례 코드"]: row for row in csv_rows(client.get(f"{prefix}/cases/export.csv"))}
+        assert rows["2017-J"]["상품·기술 위치"] == "독자 상품 × 범용 기술"
+        assert rows["2017-J"]["진화 경로"] == path.name
+        assert rows["2017-F"]["상품·기술 위치"] == "범용 상품 × 범용 기술" and rows["2017-F"]["진화 경로"] == ""
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/cases/export.xlsx").content)).active
+    header, *cells = sheet.iter_rows(values_only=True)
+    j = next(row for row in cells if row[0] == "2017-J")
+    assert j[header.index("상품·기술 위치")] == "독자 상품 × 범용 기술"
