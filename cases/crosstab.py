@@ -1,18 +1,18 @@
 """The statistics page's cross-tables: outcome pattern × guidance area and outcome pattern × industry.
 
-They show the study's main finding (what was taught goes with which pattern followed). Each table is one grouped
-query over the cases the page's filters select; each cell links to the listing of exactly its cases.
+They show the study's main finding (what was taught goes with which pattern followed). Each table is counted from
+the kept groups of the cases the page's filters select (cases/facets.py); each cell links to the listing of
+exactly its cases.
 """
 
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from .facets import counted
+from .facets import CaseGroups, counted
 
 HEAT_LEVELS = 4  # heat-1 … heat-4 for a non-zero share, heat-0 for an empty cell
 
@@ -110,19 +110,17 @@ def build(filterset, name, counts, items, caption, row_heading):
 
 
 def count(filterset):
-    """The two tables' counts by (pattern id, area id) and (pattern id, industry id)."""
-    active_area = filterset.active_values()["area"]
-    by_area = filterset.without("area").values_list("outcome_pattern_id", "guidance_areas").annotate(n=Count("pk"))
-    area_counts = {(p, a): n for p, a, n in by_area if active_area is None or a == active_area.id}
-    by_industry = filterset.without().values_list("outcome_pattern_id", "firm__industry_id").annotate(n=Count("pk"))
-    return area_counts, {(p, i): n for p, i, n in by_industry}
+    """The two tables' counts by (pattern id, area id) and (pattern id, industry id), from the search's kept
+    groups (no query of their own once the facets are counted)."""
+    groups, active = CaseGroups.of(filterset), filterset.active_values()
+    return groups.count(("pattern", "area"), active), groups.count(("pattern", "industry"), active)
 
 
 def cross_tables(filterset):
-    """Pattern × guidance area and pattern × industry for a valid filterset: two queries.
+    """Pattern × guidance area and pattern × industry for a valid filterset.
 
-    A case counts once in each of its areas. The area table is counted without the area filter (a case has
-    several areas, and a cell's link replaces the filter), then keeps only the chosen area's row.
+    A case counts once in each of its areas. With an area chosen, the area table has only that area's row (a
+    cell's link replaces the filter).
     """
     vocabulary = filterset.vocabulary
     area_counts, industry_counts = counted("crosstab", filterset, vocabulary.token, lambda: count(filterset))

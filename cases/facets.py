@@ -9,7 +9,10 @@ vocabularies, metrics, outcome items, follow-ups, engineers' public fields, visi
 served after staff publish, edit or import anything, on any instance. The vocabularies (pattern, industry and
 area names) come fresh with the token in one query (`Vocabulary.load`).
 
-Cold, a listing costs 1 (vocabularies + token) + 4 (counts) + 2 (rows and their areas) queries; warm, 1.
+The counts themselves are not recounted after an edit: published cases are kept counted by every filter value
+(PublishedCount, by database triggers), and CaseGroups turns those rows, or a search's grouped matches, into any
+facet or cross-table. Cold, a listing costs 1 (vocabularies + token) + 1 (the kept counts; 2 for a search) + 2
+(rows and their areas) queries; warm, 1.
 """
 
 import functools
@@ -28,7 +31,16 @@ from django.db.models import Count, F, IntegerField, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import DataVersion, EvolutionPath, GuidanceArea, Industry, OutcomePattern, period_years
+from .models import (
+    ANY_AREA,
+    DataVersion,
+    EvolutionPath,
+    GuidanceArea,
+    Industry,
+    OutcomePattern,
+    PublishedCount,
+    period_years,
+)
 
 CACHE_ALIAS = "public"
 logger = logging.getLogger(__name__)
@@ -188,6 +200,83 @@ class Facets:
         return [(name, label, value) for name, label in names.items() for value in getattr(self, name) if value.active]
 
 
+class CaseGroups:
+    """The published cases a search selects (all of them without one), grouped by every value the public filters
+    choose: rows of (pattern id, start year, end year, industry id, product, technology, path id, area id, cases),
+    where area ANY_AREA counts each case once and every other area counts the cases that have it.
+
+    Every count the listing and the statistics page show follows from these rows for any combination of the
+    other filters, without asking the database again. Without a search they are the PublishedCount rows that
+    triggers keep (one small query after an edit); a search groups its matches in two queries. Kept per data
+    version and search text.
+    """
+
+    FIELDS = ("pattern", "started_year", "ended_year", "industry", "product", "technology", "path", "area")
+    DIMENSIONS = (  # the Case columns behind FIELDS but the area
+        "outcome_pattern_id",
+        "started_year",
+        "ended_year",
+        "firm__industry_id",
+        "product",
+        "technology",
+        "evolution_path_id",
+    )
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    @classmethod
+    def of(cls, filterset):
+        """The groups of this filterset's search (call after `is_valid()`), computed once per data version."""
+        text = filterset.form.cleaned_data.get("q") or ""
+        key = f"groups:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+        return cls(kept(key, filterset.vocabulary.token, lambda: cls.select(filterset, text)))
+
+    @classmethod
+    def select(cls, filterset, text):
+        if not text:
+            return PublishedCount.objects.groups()
+        matches = filterset.without(*FACET_FILTERS).values_list(*cls.DIMENSIONS)
+        by_case = matches.annotate(n=Count("pk"))
+        by_area = matches.values_list(*cls.DIMENSIONS, "guidance_areas").annotate(n=Count("pk"))
+        return [(*dims, ANY_AREA, n) for *dims, n in by_case] + [
+            (*dims, area, n) for *dims, area, n in by_area if area is not None
+        ]
+
+    def count(self, by, active, ignore=()):
+        """{value of `by` (a tuple of FIELDS, or one field): cases} over the cases matching the `active` filter
+        values (FilterSet.active_values) but those named in `ignore`.
+
+        Counting by area reads the per-area rows (a case counts in each of its areas); otherwise a chosen area
+        reads its own rows and no area the ANY_AREA ones, so each case counts once.
+        """
+        single = isinstance(by, str)
+        positions = [self.FIELDS.index(name) for name in ((by,) if single else by)]
+        wanted = {
+            self.FIELDS.index(name): value.id if hasattr(value, "id") else value
+            for name, value in active.items()
+            if value is not None and name not in ignore and name in self.FIELDS
+        }
+        area_position = self.FIELDS.index("area")
+        if area_position not in positions and area_position not in wanted:
+            wanted[area_position] = ANY_AREA
+        year = active.get("year") if "year" not in ignore else None
+        counts = Counter()
+        for row in self.rows:
+            if area_position in positions and row[area_position] == ANY_AREA:
+                continue
+            if any(row[position] != value for position, value in wanted.items()):
+                continue
+            if year is not None and year not in period_years(row[1], row[2]):
+                continue
+            key = row[positions[0]] if single else tuple(row[position] for position in positions)
+            counts[key] += row[-1]
+        return dict(counts)
+
+
+FACET_FILTERS = ("pattern", "year", "industry", "area", "product", "technology")
+
+
 @dataclass
 class FacetCounts:
     """The raw counts behind Facets, by id: small, and what the cache holds."""
@@ -203,16 +292,13 @@ class FacetCounts:
 
     @classmethod
     def count(cls, filterset):
-        """Four queries. `filterset` must be valid."""
-        periods = filterset.without("pattern", "year").values_list("outcome_pattern_id", "started_year", "ended_year")
-        industries = filterset.without("industry").values_list("firm__industry_id")
-        areas = filterset.without("area").values_list("guidance_areas")
-        grid = filterset.without("product", "technology").values_list("product", "technology", "evolution_path_id")
+        """From the search's CaseGroups. `filterset` must be valid."""
+        groups, active = CaseGroups.of(filterset), filterset.active_values()
         return cls(
-            periods={(p, start, end): n for p, start, end, n in periods.annotate(n=Count("pk"))},
-            industry=dict(industries.annotate(n=Count("pk"))),
-            area=dict(areas.annotate(n=Count("pk"))),
-            grid={(product, technology, path): n for product, technology, path, n in grid.annotate(n=Count("pk"))},
+            periods=groups.count(("pattern", "started_year", "ended_year"), active, ignore=("pattern", "year")),
+            industry=groups.count("industry", active, ignore=("industry",)),
+            area=groups.count("area", active, ignore=("area",)),
+            grid=groups.count(("product", "technology", "path"), active, ignore=("product", "technology")),
         )
 
     @classmethod
@@ -229,14 +315,21 @@ def counted(name, filterset, token, count):
     page around them is cached (CACHE_PUBLIC_PAGES). The token makes them as fresh as the page: any write they
     depend on gives a new one.
     """
-    if token is None:  # no DataVersion row (a freshly flushed database): nothing safe to cache under
-        return count()
+    return kept(f"{name}:{filterset.cache_key()}", token, count)
+
+
+def kept(key, token, compute):
+    """`compute()`, kept in the cache under `key` and `token` (computed anew without a token: a freshly flushed
+    database has nothing safe to cache under)."""
+    if token is None:
+        return compute()
     cache = caches[CACHE_ALIAS]
-    key = f"{name}:{token}:{filterset.cache_key()}"
-    value = cache.get(key)
+    name, _sep, rest = key.partition(":")
+    full_key = f"{name}:{token}:{rest}"
+    value = cache.get(full_key)
     if value is None:
-        value = count()
-        remember(cache, key, value)
+        value = compute()
+        remember(cache, full_key, value)
     return value
 
 

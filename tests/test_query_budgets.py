@@ -20,16 +20,15 @@ from tests.factories import make_area, make_firm, make_industry, make_mentor, ma
 
 pytestmark = pytest.mark.django_db
 
-# The listing: the vocabularies and token, four facet counts (pattern and year, industry, area, and 그림11's grid),
-# the page's rows and their areas.
-LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 7, 4, 5, 10
+# The listing: the vocabularies and token, the kept counts (PublishedCount; a search groups its matches by case and
+# by area instead: two), the page's rows and their areas. Every facet follows from the counts (cases/facets.py).
+LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 5, 4, 5, 10
 # The case and its similar cases, ranked, with the visit totals (one query), then its areas, outcome items, metrics.
 API_DETAIL_BUDGET = 4
-# The vocabularies and token, four facet counts (the grid of 그림11 drawn from the fourth), then the measured
-# outcomes (cases/measured.py): the metric kinds and, in total, by pattern and by area, one query each for the
-# metrics, the scores and the adoption; then the two cross-tables (pattern × area, pattern × industry:
-# cases/crosstab.py), one grouped query each.
-STATS_BUDGET = 1 + 4 + 1 + 3 * 3 + 2
+# The vocabularies and token, the kept counts (two for a search), then the measured outcomes (cases/measured.py):
+# the metric kinds and, in total, by pattern and by area, one query each for the metrics, the scores and the
+# adoption. The facets, 그림11's grid and both cross-tables follow from the counts.
+STATS_BUDGET = 1 + 2 + 1 + 3 * 3
 
 _serial = count(1)
 

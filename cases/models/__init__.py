@@ -10,6 +10,7 @@
 - followups.py — follow-up surveys after completion and their answers
 - costs.py — the cost ledger: subsidy and firm's share
 - links.py — links that open a firm's or an engineer's page without a login
+- counts.py — published cases counted by the public filters' values, kept by triggers
 - system.py — the data version and the seed's records
 """
 
@@ -23,6 +24,7 @@ from .case import (
     period_years,
 )
 from .costs import CostLine, subsidy_at
+from .counts import ANY_AREA, PublishedCount
 from .engineers import Mentor, MentorQuerySet
 from .firms import (
     Firm,
@@ -49,6 +51,7 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "ANY_AREA",
     "Adoption",
     "CostLine",
     "FollowUp",
@@ -82,6 +85,7 @@ __all__ = [
     "Metric",
     "Outcome",
     "OutcomePattern",
+    "PublishedCount",
     "Region",
     "SeedRecord",
     "Stage",

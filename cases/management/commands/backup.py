@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Rebuilt by migrations, or transient: not part of a backup.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "cases.dataversion"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "cases.dataversion", "cases.publishedcount"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,125 @@
+"""PublishedCount (cases/models/counts.py) always equals a recount of the published cases, whatever wrote."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from cases.models import ANY_AREA, Case, Firm, GuidanceArea, Industry, PublishedCount
+from tests.factories import make_area, make_case, make_firm, make_industry
+
+pytestmark = pytest.mark.django_db
+
+
+def recount():
+    """The same counts, by the ORM from the cases themselves: any area once per case, then each area."""
+    counts = Counter()
+    cases = Case.objects.published().select_related("firm").prefetch_related("guidance_areas")
+    for case in cases:
+        dims = (
+            case.outcome_pattern_id,
+            case.started_year,
+            case.ended_year,
+            case.firm.industry_id,
+            case.product,
+            case.technology,
+            case.evolution_path_id,
+        )
+        counts[(*dims, ANY_AREA)] += 1
+        for area in case.guidance_areas.all():
+            counts[(*dims, area.pk)] += 1
+    return counts
+
+
+def kept():
+    return Counter({tuple(row[:-1]): row[-1] for row in PublishedCount.objects.groups()})
+
+
+def test_the_seeded_study_is_counted(seeded):
+    assert kept() == recount()
+    assert sum(n for key, n in kept().items() if key[-1] == ANY_AREA) == 12
+
+
+def test_every_kind_of_write_keeps_the_counts_exact(seeded):
+    a, b = make_area(), make_area()
+    case = make_case(areas=[a, b], started_year=2015, ended_year=2017)
+    assert kept() == recount()
+
+    case.guidance_areas.remove(a)  # an area taken away
+    case.guidance_areas.add(GuidanceArea.objects.exclude(pk__in=[a.pk, b.pk]).first())
+    assert kept() == recount()
+
+    case.ended_year = None  # a period changed through the model
+    case.product = "proprietary"
+    case.save()
+    assert kept() == recount()
+
+    firm = case.firm  # the firm moves to another industry: all its published cases move
+    make_case(firm=firm, areas=[b])
+    firm.industry = make_industry()
+    firm.save()
+    assert kept() == recount()
+
+    case.firm = make_firm()  # the case changes firm
+    case.save()
+    assert kept() == recount()
+
+    Case.objects.filter(firm__code__in=["A", "B", "C"]).update(status=Case.Status.DRAFT)  # a bulk update
+    assert kept() == recount()
+    Case.objects.filter(firm__code="A").update(status=Case.Status.PUBLISHED)
+    assert kept() == recount()
+
+    with connection.cursor() as cursor:  # raw SQL
+        cursor.execute("UPDATE cases_case SET started_year = 2012 WHERE started_year = 2013")
+        cursor.execute("DELETE FROM cases_case_guidance_areas WHERE case_id = %s", [case.pk])
+    assert kept() == recount()
+
+    draft = make_case(areas=[a], status=Case.Status.DRAFT, stage=Case.Stage.COMPLETED)
+    assert kept() == recount()  # a draft counts nowhere
+    draft.status = Case.Status.PUBLISHED
+    draft.save()
+    assert kept() == recount()
+
+    case.guidance_areas.clear()
+    case.delete()  # deleted
+    Case.objects.filter(pk=draft.pk).delete()
+    assert kept() == recount()
+
+
+def test_a_bulk_load_is_counted(seeded):
+    industry = Industry.objects.first()
+    firms = Firm.objects.bulk_create(
+        [Firm(code=f"BULK{n}", name=f"대량{n}", products="제품", industry=industry) for n in range(30)]
+    )
+    pattern = Case.objects.first().outcome_pattern
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                code=f"bulk-{n}",
+                firm=firm,
+                outcome_pattern=pattern,
+                started_year=2010 + n % 5,
+                status=Case.Status.PUBLISHED,
+                stage=Case.Stage.COMPLETED,
+            )
+            for n, firm in enumerate(firms)
+        ]
+    )
+    areas = list(GuidanceArea.objects.all()[:3])
+    Through = Case.guidance_areas.through
+    Through.objects.bulk_create(
+        [Through(case_id=case.pk, guidancearea_id=area.pk) for case in cases for area in areas[: 1 + case.pk % 3]]
+    )
+    assert kept() == recount()
+
+
+@pytest.mark.django_db(transaction=True)  # restore flushes: PostgreSQL truncates only outside a transaction
+def test_a_restored_backup_is_counted_and_the_counts_are_not_in_it(seeded, tmp_path):
+    path = tmp_path / "backup.json"
+    call_command("backup", output=str(path))
+    assert "cases.publishedcount" not in path.read_text()
+    Case.objects.filter(firm__code="A").update(status=Case.Status.DRAFT)
+    call_command("restore", str(path), yes=True)
+    assert kept() == recount()
+    assert sum(n for key, n in kept().items() if key[-1] == ANY_AREA) == 12
