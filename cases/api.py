@@ -1,13 +1,12 @@
 """The read-only JSON API: the public listing's data and filters, paginated as {count, next, previous, results}."""
 
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from . import views
-from .facets import PageCache, Vocabulary
+from .facets import PageCache, Vocabulary, similar_ranking
 from .filters import CaseFilter
 from .models import Case, Firm, Metric, OutcomePattern
 
@@ -53,7 +52,7 @@ class VisitTotalsSerializer(serializers.Serializer):
 
 
 class SimilarCaseSerializer(serializers.ModelSerializer):
-    """A similar case as the case page lists it (CaseQuerySet.with_similar): `shared_areas` guidance areas in common."""
+    """A similar case as the case page lists it (CaseQuerySet.page_of): `shared_areas` guidance areas in common."""
 
     url = serializers.SerializerMethodField()
     firm = serializers.CharField(source="firm.name")
@@ -179,13 +178,15 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Case.objects.for_listing().with_visit_totals().prefetch_related("metrics")
 
     def retrieve(self, request, pk):
-        """The case and its similar cases in one query, as the case page reads them (cases/views.py)."""
-        case, *similar = Case.objects.published().with_similar(pk).with_visit_totals() or [None]
-        if case is None or case.pk != pk:
-            raise exceptions.NotFound(_("공개된 사례 중에 이 번호의 사례가 없습니다."))
-        prefetch_related_objects([case], "guidance_areas", "outcome_items", "metrics")
-        case.similar = similar
-        return Response(self.get_serializer(case).data)
+        """The case and its similar cases as the case page reads them (cases/views.py), with its ETag and 304s."""
+
+        def respond(token):
+            case = Case.objects.published().with_visit_totals().page_of(pk, similar_ranking(pk, token))
+            if case is None:
+                raise exceptions.NotFound(_("공개된 사례 중에 이 번호의 사례가 없습니다."))
+            return Response(self.get_serializer(case).data)
+
+        return views.versioned(request, respond)
 
     def get_serializer_class(self):
         return CaseListSerializer if self.action == "list" else CaseSerializer

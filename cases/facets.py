@@ -27,12 +27,13 @@ import filelock
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Value
+from django.db.models import F, IntegerField, Q, Sum, Value
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ANY_AREA,
+    Case,
     DataVersion,
     EvolutionPath,
     GuidanceArea,
@@ -41,6 +42,7 @@ from .models import (
     PublishedCount,
     period_years,
 )
+from .models.counts import NONE
 
 CACHE_ALIAS = "public"
 logger = logging.getLogger(__name__)
@@ -201,17 +203,80 @@ class Facets:
 
 
 class CaseGroups:
-    """The published cases a search selects (all of them without one), grouped by every value the public filters
-    choose: rows of (pattern id, start year, end year, industry id, product, technology, path id, area id, cases),
-    where area ANY_AREA counts each case once and every other area counts the cases that have it.
+    """Counts of published cases by the values the public filters choose, for any combination of them
+    (`count`), over the cases a search selects or, without one, over all.
 
-    Every count the listing and the statistics page show follows from these rows for any combination of the
-    other filters, without asking the database again. Without a search they are the PublishedCount rows that
-    triggers keep (one small query after an edit); a search groups its matches in two queries. Kept per data
-    version and search text.
+    Every facet and both cross-tables follow from these counts. Without a search they are summed from the
+    PublishedCount rows that triggers keep (no case is read, so the first page after an edit costs little); a
+    search's matches are grouped once per data version and search text (one query), then counted here.
     """
 
-    FIELDS = ("pattern", "started_year", "ended_year", "industry", "product", "technology", "path", "area")
+    # What can be counted by and filtered on, as PublishedCount's columns.
+    COLUMNS = {
+        "pattern": "pattern_id",
+        "started_year": "started_year",
+        "ended_year": "ended_year",
+        "industry": "industry_id",
+        "product": "product",
+        "technology": "technology",
+        "path": "path_id",
+        "area": "area_id",
+    }
+    OPTIONAL = {"pattern", "started_year", "ended_year", "path"}  # NONE in the kept rows, None in the counts
+
+    @classmethod
+    def of(cls, filterset):
+        """The groups of this filterset's search (call after `is_valid()`)."""
+        text = filterset.form.cleaned_data.get("q") or ""
+        if not text:
+            return cls()
+        key = f"groups:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+        return SearchGroups(kept(key, filterset.vocabulary.token, lambda: SearchGroups.select(filterset)))
+
+    @staticmethod
+    def conditions(by, active, ignore):
+        """What a count keeps: {field: value} to match, the year the period must cover (or None), and whether
+        it reads the per-area rows (counting by area: a case counts in each of its areas). Otherwise a chosen
+        area reads its own rows and no area the ANY_AREA ones, so each case counts once."""
+        equal = {
+            name: value.id if hasattr(value, "id") else value
+            for name, value in active.items()
+            if value is not None and name not in ignore and name in CaseGroups.COLUMNS
+        }
+        per_area = "area" in by
+        if not per_area:
+            equal.setdefault("area", ANY_AREA)
+        year = active.get("year") if "year" not in ignore else None
+        return equal, year, per_area
+
+    def count(self, by, active, ignore=()):
+        """{value of `by` (a tuple of COLUMNS' names, or one name): cases} over the cases matching the `active`
+        filter values (FilterSet.active_values) but those named in `ignore`. One grouped query over the kept
+        counts."""
+        fields = (by,) if isinstance(by, str) else by
+        equal, year, per_area = self.conditions(fields, active, ignore)
+        rows = PublishedCount.objects.filter(**{self.COLUMNS[name]: value for name, value in equal.items()})
+        if per_area:
+            rows = rows.exclude(area_id=ANY_AREA)
+        if year is not None:
+            rows = rows.filter(Q(started_year__lte=year, ended_year__gte=year) | Q(started_year=year, ended_year=NONE))
+        grouped = rows.order_by().values_list(*(self.COLUMNS[name] for name in fields)).annotate(n=Sum("cases"))
+        counts = {}
+        for *key, n in grouped:
+            if n:
+                key = tuple(
+                    None if value == NONE and name in self.OPTIONAL else value
+                    for name, value in zip(fields, key, strict=True)
+                )
+                counts[key[0] if isinstance(by, str) else key] = n
+        return counts
+
+
+class SearchGroups(CaseGroups):
+    """A search's matches grouped by every column of CaseGroups.COLUMNS (ANY_AREA once per case, then per
+    area), as rows of (those values…, cases): counted in Python, with no further query."""
+
+    FIELDS = tuple(CaseGroups.COLUMNS)
     DIMENSIONS = (  # the Case columns behind FIELDS but the area
         "outcome_pattern_id",
         "started_year",
@@ -223,54 +288,37 @@ class CaseGroups:
     )
 
     def __init__(self, rows):
-        self.rows = rows
+        self.case_rows = [row for row in rows if row[-2] == ANY_AREA]
+        self.area_rows = [row for row in rows if row[-2] != ANY_AREA]
 
     @classmethod
-    def of(cls, filterset):
-        """The groups of this filterset's search (call after `is_valid()`), computed once per data version."""
-        text = filterset.form.cleaned_data.get("q") or ""
-        key = f"groups:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
-        return cls(kept(key, filterset.vocabulary.token, lambda: cls.select(filterset, text)))
-
-    @classmethod
-    def select(cls, filterset, text):
-        if not text:
-            return PublishedCount.objects.groups()
-        matches = filterset.without(*FACET_FILTERS).values_list(*cls.DIMENSIONS)
-        by_case = matches.annotate(n=Count("pk"))
-        by_area = matches.values_list(*cls.DIMENSIONS, "guidance_areas").annotate(n=Count("pk"))
-        return [(*dims, ANY_AREA, n) for *dims, n in by_case] + [
-            (*dims, area, n) for *dims, area, n in by_area if area is not None
-        ]
+    def select(cls, filterset):
+        """One query: the matches (read once) grouped by case and by each of their areas."""
+        matches = filterset.without(*FACET_FILTERS).values_list("pk", *cls.DIMENSIONS)
+        sql, params = matches.query.sql_with_params()
+        dims = "p, s, e, i, pr, t, pa"
+        query = (
+            f"WITH m (id, {dims}) AS ({sql}) "
+            f"SELECT {dims}, {ANY_AREA}, count(*) FROM m GROUP BY {dims} UNION ALL "
+            f"SELECT {dims}, a.guidancearea_id, count(*) FROM m "
+            f"JOIN cases_case_guidance_areas a ON a.case_id = m.id GROUP BY {dims}, a.guidancearea_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return [tuple(row) for row in cursor.fetchall()]
 
     def count(self, by, active, ignore=()):
-        """{value of `by` (a tuple of FIELDS, or one field): cases} over the cases matching the `active` filter
-        values (FilterSet.active_values) but those named in `ignore`.
-
-        Counting by area reads the per-area rows (a case counts in each of its areas); otherwise a chosen area
-        reads its own rows and no area the ANY_AREA ones, so each case counts once.
-        """
-        single = isinstance(by, str)
-        positions = [self.FIELDS.index(name) for name in ((by,) if single else by)]
-        wanted = {
-            self.FIELDS.index(name): value.id if hasattr(value, "id") else value
-            for name, value in active.items()
-            if value is not None and name not in ignore and name in self.FIELDS
-        }
-        area_position = self.FIELDS.index("area")
-        if area_position not in positions and area_position not in wanted:
-            wanted[area_position] = ANY_AREA
-        year = active.get("year") if "year" not in ignore else None
+        fields = (by,) if isinstance(by, str) else by
+        equal, year, per_area = self.conditions(fields, active, ignore)
+        wanted = [(self.FIELDS.index(name), value) for name, value in equal.items()]
+        positions = [self.FIELDS.index(name) for name in fields]
         counts = Counter()
-        for row in self.rows:
-            if area_position in positions and row[area_position] == ANY_AREA:
-                continue
-            if any(row[position] != value for position, value in wanted.items()):
+        for row in self.area_rows if per_area or equal["area"] != ANY_AREA else self.case_rows:
+            if any(row[position] != value for position, value in wanted):
                 continue
             if year is not None and year not in period_years(row[1], row[2]):
                 continue
-            key = row[positions[0]] if single else tuple(row[position] for position in positions)
-            counts[key] += row[-1]
+            counts[row[positions[0]] if isinstance(by, str) else tuple(row[p] for p in positions)] += row[-1]
         return dict(counts)
 
 
@@ -316,6 +364,12 @@ def counted(name, filterset, token, count):
     depend on gives a new one.
     """
     return kept(f"{name}:{filterset.cache_key()}", token, count)
+
+
+def similar_ranking(pk, token):
+    """`Case.objects.published().ranked_similar(pk)` as a list, ranked once per data version (the ranking is most of
+    a case page's database time); empty when case `pk` is not published."""
+    return kept(f"similar:{pk}", token, lambda: list(Case.objects.published().ranked_similar(pk)))
 
 
 def kept(key, token, compute):

@@ -1,7 +1,6 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import Subquery, prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -11,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import crosstab, exports, grid, measured, stats
-from .facets import PageCache, Vocabulary
+from .facets import PageCache, Vocabulary, similar_ranking
 from .filters import CaseFilter
 from .models import Case, DataVersion
 from .pagination import TailPaginator
@@ -113,20 +112,29 @@ def case_list(request):
     return public_page(request, render_parts)
 
 
+def versioned(request, respond):
+    """A public response that depends on the data alone (a case page, an API case): a `304` to a current ETag after
+    one query (the token), else `respond(token)` with the ETag and Cache-Control of the cached pages.
+
+    The token is read before the data, so the data is at least as new as the ETag says: a write in between
+    costs the next visitor a full response, never a stale one."""
+    token = DataVersion.current_token()
+    etag = etag_for(request, token)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
+    return shared(respond(token), etag)
+
+
 def case_detail(request, pk):
-    """The case and its similar cases; the token for the ETag comes with them (one query), and a request that
-    holds a current ETag costs the token's query alone."""
-    if request.META.get("HTTP_IF_NONE_MATCH"):
-        if (unchanged := not_modified(request, etag_for(request, DataVersion.current_token()))) is not None:
-            return unchanged
-    token = Subquery(DataVersion.objects.filter(pk=1).values("token")[:1])
-    case, *related = Case.objects.published().with_similar(pk).annotate(data_token=token) or [None]
-    if case is None or case.pk != pk:
-        raise Http404
-    prefetch_related_objects([case, *related], "guidance_areas")
-    prefetch_related_objects([case], "outcome_items", "metrics")
-    response = render(request, "cases/case_detail.html", {"case": case, "related": related})
-    return shared(response, etag_for(request, case.data_token))
+    """The case and its similar cases (ranked once per data version): five queries, or one for a 304."""
+
+    def respond(token):
+        case = Case.objects.published().page_of(pk, similar_ranking(pk, token))
+        if case is None:
+            raise Http404
+        return render(request, "cases/case_detail.html", {"case": case, "related": case.similar})
+
+    return versioned(request, respond)
 
 
 def _export(request, kind):

@@ -1,6 +1,6 @@
 """Print, as JSON, the database's plan for each public query the benchmark measures.
 
-The querysets are built by the app's own code (CaseFilter, TailPaginator's id slices, with_similar), so the plans
+The querysets are built by the app's own code (CaseFilter, TailPaginator's id slices, ranked_similar), so the plans
 are those of the pages, not of hand-written look-alikes. On PostgreSQL the plans are EXPLAIN ANALYZE (actual
 times); SQLite gives its query plan. `scripts/bench.py` runs this and puts the plans into docs/performance*.md.
 
@@ -64,7 +64,7 @@ def main():
         .without("pattern", "year")
         .values_list("outcome_pattern_id", "started_year", "ended_year")
         .annotate(n=Count("pk")),
-        "case page: the case and its similar cases": Case.objects.published().with_similar(median),
+        "case page: the case and its similar cases": Case.objects.published().ranked_similar(median),
     }
     plans = {name: plan(queryset) for name, queryset in queries.items()}
     print(json.dumps({"vendor": connection.vendor, "plans": plans}, ensure_ascii=False))

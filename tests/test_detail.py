@@ -69,3 +69,15 @@ def test_case_page_links_to_cases_of_the_same_pattern_and_area(client, seeded):
     # Most shared guidance areas first (L shares two), then the same pattern (E, F, J, K share one), then H.
     assert related == ["L", "E", "F", "J", "K", "H"]
     assert "비슷한 사례" in response.content.decode()
+
+
+def test_the_similar_cases_follow_an_edit_at_once(client, seeded):
+    """The ranking is kept per data version: a second view reads it, a write ranks again."""
+    d = Case.objects.get(firm__code="D")
+    related = lambda: [case.firm.code for case in client.get(d.get_absolute_url()).context["related"]]  # noqa: E731
+    assert related() == related() == ["L", "E", "F", "J", "K", "H"]
+    Case.objects.filter(firm__code="L").update(status=Case.Status.DRAFT)  # unpublished: no longer similar
+    assert "L" not in related()
+    h = Case.objects.get(firm__code="H")
+    h.guidance_areas.add(*d.guidance_areas.all())  # H now shares all of D's areas: first
+    assert related()[0] == "H"

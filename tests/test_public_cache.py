@@ -21,7 +21,15 @@ J = "2017-J"
 def public_urls():
     with translation.override("ko"):  # the language of the last request stays active in the test's thread
         case = Case.objects.get(code=J)
-        return ["/", "/cases/", "/cases/?pattern=1&q=금형", "/stats/", case.get_absolute_url(), "/api/cases/"]
+        return [
+            "/",
+            "/cases/",
+            "/cases/?pattern=1&q=금형",
+            "/stats/",
+            case.get_absolute_url(),
+            "/api/cases/",
+            f"/api/cases/{case.pk}/",
+        ]
 
 
 def pages():
@@ -126,7 +134,12 @@ def test_issuing_an_engineer_s_link_is_no_edit_of_the_public_pages(client, seede
 
 
 def test_a_bad_request_or_a_missing_case_carries_no_etag(client, seeded):
-    for url, status in (("/cases/?year=abc", 400), ("/cases/999999/", 404), ("/ja/stats/?pattern=nope", 400)):
+    for url, status in (
+        ("/cases/?year=abc", 400),
+        ("/cases/999999/", 404),
+        ("/api/cases/999999/", 404),
+        ("/ja/stats/?pattern=nope", 400),
+    ):
         response = client.get(url)
         assert response.status_code == status, url
         assert "ETag" not in response and "public" not in response.get("Cache-Control", ""), url

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from cases.models import ANY_AREA, Case, Firm, GuidanceArea, Industry, PublishedCount
+from cases.models.counts import KEY
 from tests.factories import make_area, make_case, make_firm, make_industry
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,12 @@ def recount():
 
 
 def kept():
-    return Counter({tuple(row[:-1]): row[-1] for row in PublishedCount.objects.groups()})
+    """The kept counts in recount()'s terms (NONE back to None), leaving out rows counted down to zero."""
+    counts = Counter()
+    for *key, n in PublishedCount.objects.filter(cases__gt=0).values_list(*KEY, "cases"):
+        pattern, start, end, industry, product, technology, path, area = key
+        counts[(pattern or None, start or None, end or None, industry, product, technology, path or None, area)] = n
+    return counts
 
 
 def test_the_seeded_study_is_counted(seeded):
@@ -123,3 +129,28 @@ def test_a_restored_backup_is_counted_and_the_counts_are_not_in_it(seeded, tmp_p
     call_command("restore", str(path), yes=True)
     assert kept() == recount()
     assert sum(n for key, n in kept().items() if key[-1] == ANY_AREA) == 12
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"pattern": "1"}, {"year": "2013"}, {"area": "quality"}, {"pattern": "2", "area": "quality", "year": "2014"}],
+    ids=lambda filters: "&".join(f"{k}={v}" for k, v in filters.items()) or "none",
+)
+def test_a_search_matching_every_case_counts_what_the_kept_counts_do(seeded, filters):
+    """The two ways of counting (summed from the kept rows; a search's matches grouped) agree."""
+    from django.test import RequestFactory
+
+    from cases.facets import CaseGroups, FacetCounts, SearchGroups
+    from cases.filters import CaseFilter
+
+    def facet_counts(params):
+        filterset = CaseFilter(params, queryset=Case.objects.published(), request=RequestFactory().get("/"))
+        assert filterset.is_valid(), filterset.errors
+        return CaseGroups.of(filterset), FacetCounts.count(filterset)
+
+    everything = next(term for term in ("기", "의", "이") if Case.objects.published().search(term).count() == 12)
+    kept_groups, kept_counts = facet_counts(filters)
+    search_groups, search_counts = facet_counts({**filters, "q": everything})
+    assert type(kept_groups) is CaseGroups and type(search_groups) is SearchGroups
+    assert search_counts == kept_counts
+    assert sum(kept_counts.periods.values()) > 0  # something was counted

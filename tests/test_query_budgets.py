@@ -20,15 +20,18 @@ from tests.factories import make_area, make_firm, make_industry, make_mentor, ma
 
 pytestmark = pytest.mark.django_db
 
-# The listing: the vocabularies and token, the kept counts (PublishedCount; a search groups its matches by case and
-# by area instead: two), the page's rows and their areas. Every facet follows from the counts (cases/facets.py).
-LISTING_BUDGET, CASE_PAGE_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 5, 4, 5, 10
-# The case and its similar cases, ranked, with the visit totals (one query), then its areas, outcome items, metrics.
-API_DETAIL_BUDGET = 4
-# The vocabularies and token, the kept counts (two for a search), then the measured outcomes (cases/measured.py):
-# the metric kinds and, in total, by pattern and by area, one query each for the metrics, the scores and the
-# adoption. The facets, 그림11's grid and both cross-tables follow from the counts.
-STATS_BUDGET = 1 + 2 + 1 + 3 * 3
+# The listing: the vocabularies and token, four facet counts summed from the kept counts (PublishedCount; a search
+# groups its matches in one query instead), the page's rows and their areas (cases/facets.py).
+LISTING_BUDGET, API_LIST_BUDGET, ADMIN_CHANGE_LIST_BUDGET = 7, 5, 10
+# A case page, or an API case (with the visit totals): the token, the similar cases' ranking (kept per data
+# version: only the first view after a write ranks), the case and its similar cases, all their areas, its
+# outcome items, its metrics.
+CASE_PAGE_BUDGET = API_DETAIL_BUDGET = 6
+# The vocabularies and token, four facet counts and the two cross-tables (pattern × area, pattern × industry),
+# each summed from the kept counts (a search groups its matches in one query for all six), then the measured
+# outcomes (cases/measured.py): the metric kinds and, in total, by pattern and by area, one query each for the
+# metrics, the scores and the adoption. 그림11's grid is drawn from the fourth facet count.
+STATS_BUDGET = 1 + 4 + 2 + 1 + 3 * 3
 
 _serial = count(1)
 
@@ -139,6 +142,18 @@ def test_a_warm_listing_without_the_page_cache_counts_nothing(client, program):
 def test_case_page(client, program):
     with_one, with_fifty = at_1_and_50_cases(program, lambda: queries_for(client, f"/cases/{program.last_case.pk}/"))
     assert with_one == with_fifty <= CASE_PAGE_BUDGET
+
+
+@pytest.mark.parametrize("url", ["/cases/{pk}/", "/api/cases/{pk}/"])
+def test_a_case_viewed_again_is_not_ranked_again(client, program, url):
+    program.add_cases(50)
+    url = url.format(pk=program.last_case.pk)
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        again = client.get(url)
+    assert len(context.captured_queries) == CASE_PAGE_BUDGET - 1
+    assert not any("UNION" in query["sql"].upper() for query in context.captured_queries)  # the ranking's shape
+    assert again.content == first.content
 
 
 @pytest.mark.parametrize("params", [{}, ALL_FILTERS], ids=["unfiltered", "all-filters"])

@@ -166,6 +166,21 @@ def test_staff_see_outcomes_of_fewer_than_five_firms_marked(year):
     assert scores[1:3] == [4, 4]  # three planted answers and the case answered in October
 
 
+def test_the_outcomes_are_kept_until_an_answer_changes_them(year):
+    """Measured once per data version (seconds at scale), and never stale: a new answer shows in the next report."""
+    total = lambda report: next(row for row in report.section("metrics").rows if row[0] == "전체")  # noqa: E731
+    with CaptureQueriesContext(connection) as first:
+        assert total(build_report(year))[2] == 3
+    with CaptureQueriesContext(connection) as again:
+        assert total(build_report(year))[2] == 3
+    assert len(again.captured_queries) < len(first.captured_queries)  # the outcomes' aggregates were not run again
+    pattern, area = make_pattern(name="다른 패턴"), make_area(name="다른 분야")
+    add_answers(
+        [Answer(measurements={"defect-rate": (10, 5)})], pattern=pattern, areas=[area], answered_on=date(YEAR, 7, 1)
+    )
+    assert total(build_report(year))[2] == 4
+
+
 class Tables(HTMLParser):
     """The report page's tables, by data-section, as lists of cell texts."""
 

@@ -59,13 +59,15 @@ class CaseQuerySet(models.QuerySet):
             visit_hours=total(Sum("hours"), DecimalField(max_digits=9, decimal_places=1)),
         )
 
-    def with_similar(self, pk, limit=6, candidates=SIMILAR_CANDIDATES):
-        """Case `pk` first, then up to `limit` others of these cases most like it (one query).
+    def ranked_similar(self, pk, limit=6, candidates=SIMILAR_CANDIDATES):
+        """(id, shared areas) of case `pk` first, then of up to `limit` others of these cases most like it (one
+        query). A case page keeps this per data version (cases/facets.py, `similar_ranking`) and reads the cases
+        with `page_of`.
 
         Most like it: most guidance areas shared, then the same outcome pattern, then by code. Only the newest
         `candidates` cases sharing an area and the newest sharing the pattern are ranked, so the cost stays
         fixed however many cases exist (with fewer candidates than that, the ranking is exact).
-        Each case carries `shared_areas`. Empty when there is no case `pk` among these.
+        Empty when there is no case `pk` among these.
         """
         areas_of_case = Case.guidance_areas.through.objects.filter(case_id=pk).values("guidancearea_id")
         pattern_of_case = Subquery(Case.objects.filter(pk=pk).order_by().values("outcome_pattern_id"))
@@ -103,14 +105,31 @@ class CaseQuerySet(models.QuerySet):
             "same_pattern": ExpressionWrapper(Q(outcome_pattern_id=pattern_of_case), models.BooleanField()),
         }
         order = ("-is_this", "-shared_areas", "-same_pattern", "code")
-        # Ranked on the bare rows; only the winners are joined to their firm, mentor, pattern and path.
-        winners = self.filter(pk__in=ids).annotate(**ranking).order_by(*order).values("pk")[: limit + 1]
         return (
-            self.filter(pk__in=winners)
-            .select_related("firm__industry", "mentor", "outcome_pattern", "evolution_path")
-            .annotate(**ranking)
-            .order_by(*order)
+            self.filter(pk__in=ids).annotate(**ranking).order_by(*order).values_list("pk", "shared_areas")[: limit + 1]
         )
+
+    def page_of(self, pk, ranking):
+        """Case `pk` of these with `similar`: the other cases of `ranking` (`ranked_similar`'s rows) still among
+        these, in its order, each with `shared_areas`. Four queries: the cases with their firm, engineer, pattern
+        and path, then the areas of all, the case's outcome items and its metrics. None when `pk` is not among
+        these (or not first in the ranking: not published when it was ranked)."""
+        if not ranking or ranking[0][0] != pk:
+            return None
+        shared = dict(ranking)
+        rows = self.filter(pk__in=shared).select_related(
+            "firm__industry", "mentor", "outcome_pattern", "evolution_path"
+        )
+        cases = {case.pk: case for case in rows}
+        case = cases.get(pk)
+        if case is None:
+            return None
+        case.similar = [cases[other] for other, _shared in ranking[1:] if other in cases]
+        for other in case.similar:
+            other.shared_areas = shared[other.pk]
+        models.prefetch_related_objects([case, *case.similar], "guidance_areas")
+        models.prefetch_related_objects([case], "outcome_items", "metrics")
+        return case
 
     def matching_for_long(self, since):
         """Cases in matching since before `since` (a datetime): the dashboard's 'matching too long'."""

@@ -20,17 +20,6 @@ NONE = 0  # an empty pattern, year or path, as the key columns hold it
 KEY = ("pattern_id", "started_year", "ended_year", "industry_id", "product", "technology", "path_id", "area_id")
 
 
-class PublishedCountQuerySet(models.QuerySet):
-    def groups(self):
-        """The non-empty rows as (pattern id, start year, end year, industry id, product, technology, path id,
-        area id or ANY_AREA, cases), with NONE turned back into None: what FacetCounts.from_groups reads."""
-        rows = self.filter(cases__gt=0).values_list(*KEY, "cases")
-        return [
-            (pattern or None, start or None, end or None, industry, product, technology, path or None, area, n)
-            for pattern, start, end, industry, product, technology, path, area, n in rows
-        ]
-
-
 class PublishedCount(models.Model):
     # Plain numbers, not foreign keys: the triggers write them, and a count must never block deleting a
     # vocabulary entry that no published case uses any more.
@@ -43,8 +32,6 @@ class PublishedCount(models.Model):
     path_id = models.IntegerField(_("진화 경로"))
     area_id = models.IntegerField(_("지도 분야"))
     cases = models.IntegerField(_("사례 수"), default=0)
-
-    objects = PublishedCountQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("공개 사례 집계")
