@@ -8,143 +8,115 @@ from rest_framework.response import Response
 from . import views
 from .facets import PageCache, Vocabulary, similar_ranking
 from .filters import CaseFilter
-from .models import Case, Firm, Metric, OutcomePattern
+from .models import Case
+
+# Written out by hand rather than as ModelSerializers: DRF's declarative serialisers took 26 ms for a page of 20
+# cases, most of the API list's time when it is built anew (docs/performance.md). Decimals go through DRF's own
+# DecimalField, so they read exactly as DRF writes them ("30.00").
+METRIC_NUMBER = serializers.DecimalField(max_digits=14, decimal_places=2)
+VISIT_HOURS = serializers.DecimalField(max_digits=9, decimal_places=1)
 
 
-class FirmSerializer(serializers.ModelSerializer):
-    industry = serializers.CharField(source="industry.name")
-
-    class Meta:
-        model = Firm
-        fields = ["code", "name", "industry", "profile"]
+def decimal(field, value):
+    return None if value is None else field.to_representation(value)
 
 
-class OutcomePatternSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = OutcomePattern
-        fields = ["code", "name", "title", "description"]
+def firm_data(firm):
+    return {"code": firm.code, "name": firm.name, "industry": firm.industry.name, "profile": firm.profile}
 
 
-class MetricSerializer(serializers.ModelSerializer):
-    display = serializers.CharField(source="value_display")
-
-    class Meta:
-        model = Metric
-        fields = [
-            "name",
-            "unit",
-            "baseline",
-            "value",
-            "target",
-            "qualifier",
-            "display",
-            "baseline_display",
-            "target_display",
-        ]
+def metric_data(metric):
+    return {
+        "name": metric.name,
+        "unit": metric.unit,
+        "baseline": decimal(METRIC_NUMBER, metric.baseline),
+        "value": decimal(METRIC_NUMBER, metric.value),
+        "target": decimal(METRIC_NUMBER, metric.target),
+        "qualifier": metric.qualifier,
+        "display": metric.value_display,
+        "baseline_display": metric.baseline_display,
+        "target_display": metric.target_display,
+    }
 
 
-class VisitTotalsSerializer(serializers.Serializer):
-    """The case's confirmed visits only (CaseQuerySet.with_visit_totals), as the admin's case page counts them."""
+class CaseSerializer(serializers.BaseSerializer):
+    """A case as the API gives it: the case page's public content (cases/views.py), with its confirmed visit
+    totals (CaseQuerySet.with_visit_totals) and, on the case's own URL, the outcome details and the similar
+    cases (CaseQuerySet.page_of; `shared_areas`: guidance areas in common)."""
 
-    count = serializers.IntegerField(source="visit_count")
-    days = serializers.IntegerField(source="visit_days")
-    hours = serializers.DecimalField(source="visit_hours", max_digits=9, decimal_places=1)
+    detail = True
 
-
-class SimilarCaseSerializer(serializers.ModelSerializer):
-    """A similar case as the case page lists it (CaseQuerySet.page_of): `shared_areas` guidance areas in common."""
-
-    url = serializers.SerializerMethodField()
-    firm = serializers.CharField(source="firm.name")
-    products = serializers.CharField(source="firm.products")
-    outcome_pattern = serializers.SerializerMethodField()
-    shared_areas = serializers.IntegerField()
-
-    class Meta:
-        model = Case
-        fields = ["id", "url", "code", "firm", "products", "outcome_pattern", "shared_areas"]
-
-    def get_url(self, case):
-        return self.context["request"].build_absolute_uri(case.get_absolute_url())
-
-    def get_outcome_pattern(self, case):
-        return {"code": case.outcome_pattern.code, "name": case.outcome_pattern.name}
-
-
-class CaseSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    firm = FirmSerializer()
-    products = serializers.CharField(source="firm.products")
-    mentor = serializers.SerializerMethodField()
-    guidance_areas = serializers.SerializerMethodField()
-    outcome_pattern = OutcomePatternSerializer()
-    evolution_path = serializers.SerializerMethodField()
-    grid_position = serializers.SerializerMethodField()
-    period = serializers.SerializerMethodField()
-    metrics = MetricSerializer(many=True)
-    outcome_details = serializers.SerializerMethodField()
-    visits = VisitTotalsSerializer(source="*")
-    similar = SimilarCaseSerializer(many=True)
-
-    class Meta:
-        model = Case
-        fields = [
-            "id",
-            "url",
-            "code",
-            "firm",
-            "products",
-            "mentor",
-            "guidance_areas",
-            "background",
-            "guidance",
-            "guidance_details",
-            "outcomes",
-            "outcome_details",
-            "metrics",
-            "outcome_pattern",
-            "evolution_path",
-            "grid_position",
-            "period",
-            "visits",
-            "source",
-            "source_notes",
-            "similar",
-        ]
-
-    def get_url(self, case):
-        return self.context["request"].build_absolute_uri(case.get_absolute_url())
-
-    def get_mentor(self, case):
-        if case.mentor is None:
-            return None
-        return {"name": case.mentor.name, "background": case.mentor.background}
-
-    def get_guidance_areas(self, case):
-        return [area.name for area in case.guidance_areas.all()]
-
-    def get_evolution_path(self, case):
-        return str(case.evolution_path) if case.evolution_path else None
-
-    def get_grid_position(self, case):
-        """The case's cell on 그림11's grid: {"product": "general"|"proprietary", "technology": …}."""
-        return {"product": case.product, "technology": case.technology, "display": case.grid_cell_display}
-
-    def get_period(self, case):
-        return {"start": case.started_year, "end": case.ended_year or case.started_year, "display": case.period_display}
-
-    def get_outcome_details(self, case):
-        return [
-            {"kind": item.kind, "kind_display": item.get_kind_display(), "text": item.text}
-            for item in case.outcome_items.all()
-        ]
+    def to_representation(self, case):
+        url = self.context["request"].build_absolute_uri
+        pattern, path = case.outcome_pattern, case.evolution_path
+        data = {
+            "id": case.pk,
+            "url": url(case.get_absolute_url()),
+            "code": case.code,
+            "firm": firm_data(case.firm),
+            "products": case.firm.products,
+            "mentor": {"name": case.mentor.name, "background": case.mentor.background} if case.mentor else None,
+            "guidance_areas": [area.name for area in case.guidance_areas.all()],
+            "background": case.background,
+            "guidance": case.guidance,
+            "guidance_details": case.guidance_details,
+            "outcomes": case.outcomes,
+        }
+        if self.detail:
+            data["outcome_details"] = [
+                {"kind": item.kind, "kind_display": item.get_kind_display(), "text": item.text}
+                for item in case.outcome_items.all()
+            ]
+        data.update(
+            {
+                "metrics": [metric_data(metric) for metric in case.metrics.all()],
+                "outcome_pattern": {
+                    "code": pattern.code,
+                    "name": pattern.name,
+                    "title": pattern.title,
+                    "description": pattern.description,
+                },
+                "evolution_path": str(path) if path else None,
+                # The case's cell on 그림11's grid.
+                "grid_position": {
+                    "product": case.product,
+                    "technology": case.technology,
+                    "display": case.grid_cell_display,
+                },
+                "period": {
+                    "start": case.started_year,
+                    "end": case.ended_year or case.started_year,
+                    "display": case.period_display,
+                },
+                "visits": {
+                    "count": case.visit_count,
+                    "days": case.visit_days,
+                    "hours": decimal(VISIT_HOURS, case.visit_hours),
+                },
+                "source": case.source,
+                "source_notes": case.source_notes,
+            }
+        )
+        if self.detail:
+            data["similar"] = [
+                {
+                    "id": other.pk,
+                    "url": url(other.get_absolute_url()),
+                    "code": other.code,
+                    "firm": other.firm.name,
+                    "products": other.firm.products,
+                    "outcome_pattern": {"code": other.outcome_pattern.code, "name": other.outcome_pattern.name},
+                    "shared_areas": other.shared_areas,
+                }
+                for other in case.similar
+            ]
+        return data
 
 
 class CaseListSerializer(CaseSerializer):
     """A list result: everything but the outcome details and the similar cases (on the case's own URL)."""
 
-    class Meta(CaseSerializer.Meta):
-        fields = [name for name in CaseSerializer.Meta.fields if name not in ("outcome_details", "similar")]
+    detail = False
 
 
 class CaseFilterBackend(DjangoFilterBackend):
