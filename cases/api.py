@@ -120,7 +120,12 @@ class CaseListSerializer(CaseSerializer):
 
 
 class CaseFilterBackend(DjangoFilterBackend):
-    """django-filter's backend, handing the filterset the vocabularies the list view already loaded."""
+    """django-filter's backend, handing the filterset the vocabularies the list view already loaded, and leaving
+    it on the view: the page's count comes from the kept counts, as on the listing page (no COUNT over the cases)."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
 
     def get_filterset_kwargs(self, request, queryset, view):
         return {
@@ -132,7 +137,7 @@ class CaseFilterBackend(DjangoFilterBackend):
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = CaseFilter
     filter_backends = [CaseFilterBackend]
-    vocabulary = None
+    vocabulary = filterset = None
 
     def list(self, request, *args, **kwargs):
         """A list page, cached like the public pages (cases/facets.py) under the data version and the full URL."""

@@ -10,9 +10,9 @@ served after staff publish, edit or import anything, on any instance. The vocabu
 area names) come fresh with the token in one query (`Vocabulary.load`).
 
 The counts themselves are not recounted after an edit: published cases are kept counted by every filter value
-(PublishedCount, by database triggers), and CaseGroups turns those rows, or a search's grouped matches, into any
-facet or cross-table. Cold, a listing costs 1 (vocabularies + token) + 1 (the kept counts; 2 for a search) + 2
-(rows and their areas) queries; warm, 1.
+(PublishedCount, by database triggers), and CaseGroups sums those rows, or a search's grouped matches, into any
+facet or cross-table. Cold, a listing costs 1 (vocabularies + token) + 4 (sums over the kept counts; a search
+instead groups its matches in 1) + 2 (rows and their areas) queries; warm, 1.
 """
 
 import functools

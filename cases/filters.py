@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .facets import VOCABULARY_KINDS, FacetCounts, Vocabulary, build_facets, cache_key_for
+from .facets import VOCABULARY_KINDS, CaseGroups, FacetCounts, Vocabulary, build_facets, cache_key_for, counted
 from .models import Case, EvolutionPath
 
 MAX_QUERY_LENGTH = 100
@@ -152,3 +152,9 @@ class CaseFilter(django_filters.FilterSet):
         """
         counts = FacetCounts.cached(self, self.vocabulary.token)
         return build_facets(counts, self.vocabulary, self.active_values())
+
+    def total(self):
+        """How many cases match every filter (the API's count): one sum over the kept counts, or a search's
+        grouped matches, once per data version. Call only after `is_valid()`."""
+        count = lambda: sum(CaseGroups.of(self).count("pattern", self.active_values()).values())  # noqa: E731
+        return counted("total", self, self.vocabulary.token, count)

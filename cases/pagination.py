@@ -39,9 +39,12 @@ class TailPageNumberPagination(PageNumberPagination):
     """The API's {count, next, previous, results} pages, with the same cheap late pages."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        # The view's unfiltered queryset carries the joins and prefetches each page's rows need.
+        # The view's unfiltered queryset carries the joins and prefetches each page's rows need; its filterset
+        # (validated by now: bad filters raised) counts from the kept counts, as the listing page does.
         self.rows = view.get_queryset() if view is not None else None
+        filterset = getattr(view, "filterset", None)
+        self.count = filterset.total() if filterset is not None else None
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, queryset, page_size):  # DRF builds its paginator through this name
-        return TailPaginator(queryset, page_size, rows=self.rows)
+        return TailPaginator(queryset, page_size, rows=self.rows, count=self.count)

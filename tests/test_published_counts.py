@@ -37,7 +37,7 @@ def kept():
     """The kept counts in recount()'s terms (NONE back to None), leaving out rows counted down to zero."""
     counts = Counter()
     for *key, n in PublishedCount.objects.filter(cases__gt=0).values_list(*KEY, "cases"):
-        pattern, start, end, industry, product, technology, path, area = key
+        area, pattern, start, end, industry, product, technology, path = key
         counts[(pattern or None, start or None, end or None, industry, product, technology, path or None, area)] = n
     return counts
 

@@ -164,7 +164,9 @@ def test_api_list(client, program, params):
 
 def test_api_last_page_costs_what_the_first_costs(client, program):
     program.add_cases(50)
-    assert queries_for(client, "/api/cases/", {"page": "3"}) == queries_for(client, "/api/cases/") <= API_LIST_BUDGET
+    last = queries_for(client, "/api/cases/", {"page": "3"})
+    caches[CACHE_ALIAS].clear()  # as cold as the last page was: the count is kept once per data version
+    assert last == queries_for(client, "/api/cases/") <= API_LIST_BUDGET
 
 
 def test_api_detail(client, program):

@@ -9,7 +9,7 @@ UPDATE that never creates a row. Existing published cases are counted when the m
 
 from django.db import migrations, models
 
-KEY = "pattern_id, started_year, ended_year, industry_id, product, technology, path_id, area_id"
+KEY = "area_id, pattern_id, started_year, ended_year, industry_id, product, technology, path_id"
 
 
 def dims(case, industry):
@@ -173,7 +173,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '공개 사례 집계',
                 'verbose_name_plural': '공개 사례 집계',
-                'constraints': [models.UniqueConstraint(fields=('pattern_id', 'started_year', 'ended_year', 'industry_id', 'product', 'technology', 'path_id', 'area_id'), name='published_count_key')],
+                'constraints': [models.UniqueConstraint(fields=('area_id', 'pattern_id', 'started_year', 'ended_year', 'industry_id', 'product', 'technology', 'path_id'), name='published_count_key')],
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),

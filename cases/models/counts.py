@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 ANY_AREA = 0  # the row that counts each case once, whatever its areas
 NONE = 0  # an empty pattern, year or path, as the key columns hold it
-KEY = ("pattern_id", "started_year", "ended_year", "industry_id", "product", "technology", "path_id", "area_id")
+# The area first: most counts read the ANY_AREA rows (or one area's), which the key's index then finds alone.
+KEY = ("area_id", "pattern_id", "started_year", "ended_year", "industry_id", "product", "technology", "path_id")
 
 
 class PublishedCount(models.Model):
     # Plain numbers, not foreign keys: the triggers write them, and a count must never block deleting a
     # vocabulary entry that no published case uses any more.
+    area_id = models.IntegerField(_("지도 분야"))
     pattern_id = models.IntegerField(_("성과 패턴"))
     started_year = models.IntegerField(_("지도 시작 연도"))
     ended_year = models.IntegerField(_("지도 종료 연도"))
@@ -30,7 +32,6 @@ class PublishedCount(models.Model):
     product = models.CharField(_("상품"), max_length=12)
     technology = models.CharField(_("기술"), max_length=12)
     path_id = models.IntegerField(_("진화 경로"))
-    area_id = models.IntegerField(_("지도 분야"))
     cases = models.IntegerField(_("사례 수"), default=0)
 
     class Meta:
