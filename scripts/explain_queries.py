@@ -20,10 +20,10 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 
 from cases.filters import CaseFilter  # noqa: E402
-from cases.models import Case, Firm, GuidanceArea  # noqa: E402
+from cases.models import ANY_AREA, Case, Firm, GuidanceArea, PublishedCount  # noqa: E402
 
 PAGE = 20
 
@@ -60,10 +60,16 @@ def main():
         "q=불량률 (three syllables), page 1 ids": filtered({"q": "불량률"}).qs.values("pk")[:PAGE],
         "q=사출 금형 (two words), page 1 ids": filtered({"q": "사출 금형"}).qs.values("pk")[:PAGE],
         f"q={rare} (a selective word), page 1 ids": filtered({"q": rare}).qs.values("pk")[:PAGE],
-        "facet counts on a cache miss: pattern × period for q=불량률": filtered({"q": "불량률"})
-        .without("pattern", "year")
-        .values_list("outcome_pattern_id", "started_year", "ended_year")
-        .annotate(n=Count("pk")),
+        "facet counts on a cache miss: pattern × period, summed from the kept counts": PublishedCount.objects.filter(
+            area_id=ANY_AREA
+        )
+        .values_list("pattern_id", "started_year", "ended_year")
+        .annotate(n=Sum("cases")),
+        "facet counts on a cache miss: by area, summed from the kept counts": PublishedCount.objects.exclude(
+            area_id=ANY_AREA
+        )
+        .values_list("area_id")
+        .annotate(n=Sum("cases")),
         "case page: the case and its similar cases": Case.objects.published().ranked_similar(median),
     }
     plans = {name: plan(queryset) for name, queryset in queries.items()}
