@@ -45,6 +45,7 @@ from .models import (
 from .models.counts import NONE
 
 CACHE_ALIAS = "public"
+LOCAL_ALIAS = "local"  # each worker's memory: what is cheap to keep per worker and must not crowd the shared cache
 logger = logging.getLogger(__name__)
 VOCABULARY_KINDS = ("pattern", "industry", "area")  # the filters chosen from a vocabulary, by code
 
@@ -230,8 +231,8 @@ class CaseGroups:
         text = filterset.form.cleaned_data.get("q") or ""
         if not text:
             return cls()
-        key = f"groups:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
-        return SearchGroups(kept(key, filterset.vocabulary.token, lambda: SearchGroups.select(filterset)))
+        key = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return SearchGroups(kept("groups", key, filterset.vocabulary.token, lambda: SearchGroups.select(filterset)))
 
     @staticmethod
     def conditions(by, active, ignore):
@@ -363,27 +364,30 @@ def counted(name, filterset, token, count):
     page around them is cached (CACHE_PUBLIC_PAGES). The token makes them as fresh as the page: any write they
     depend on gives a new one.
     """
-    return kept(f"{name}:{filterset.cache_key()}", token, count)
+    return kept(name, filterset.cache_key(), token, count)
 
 
 def similar_ranking(pk, token):
-    """`Case.objects.published().ranked_similar(pk)` as a list, ranked once per data version (the ranking is most of
-    a case page's database time); empty when case `pk` is not published."""
-    return kept(f"similar:{pk}", token, lambda: list(Case.objects.published().ranked_similar(pk)))
+    """`Case.objects.published().ranked_similar(pk)` as a list, ranked once per data version and worker (the ranking
+    is most of a case page's database time); empty when case `pk` is not published.
+
+    Kept in each worker's memory (LOCAL_ALIAS), not in the shared page cache: a crawler walking every case page
+    would otherwise push the costly counts and pages out of it, and ids that are not published are not kept."""
+    return kept("similar", str(pk), token, lambda: list(Case.objects.published().ranked_similar(pk)), alias=LOCAL_ALIAS)
 
 
-def kept(key, token, compute):
-    """`compute()`, kept in the cache under `key` and `token` (computed anew without a token: a freshly flushed
-    database has nothing safe to cache under)."""
+def kept(name, key, token, compute, alias=CACHE_ALIAS):
+    """`compute()`, kept in the cache `alias` under `name`, `token` and `key` (computed anew without a token: a
+    freshly flushed database has nothing safe to cache under). An empty result is not kept."""
     if token is None:
         return compute()
-    cache = caches[CACHE_ALIAS]
-    name, _sep, rest = key.partition(":")
-    full_key = f"{name}:{token}:{rest}"
+    cache = caches[alias]
+    full_key = f"{name}:{token}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
-        remember(cache, full_key, value)
+        if value or value == 0:
+            remember(cache, full_key, value)
     return value
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from cases.facets import Vocabulary, kept
+from cases.facets import LOCAL_ALIAS, Vocabulary, kept
 from cases.measured import MIN_FIRMS, measure
 from cases.models import FIRST_PROGRAM_YEAR, LAST_PLAUSIBLE_YEAR, CostLine, FollowUp, MetricKind, StageChange, Visit
 
@@ -264,8 +264,13 @@ def outcome_sections(start, end, vocabulary):
     followups = FollowUp.objects.filter(answered_at__gte=start, answered_at__lt=end)
     # Nine aggregates over the year's answers (seconds at 100,000 cases): kept per data version like the public
     # statistics, whose triggers cover everything they read (follow-ups, answers, cases, vocabularies).
+    # Staff-only figures (also from fewer than five firms): kept in the worker's memory, never in the public cache.
     outcomes = kept(
-        f"report-outcomes:{start.isoformat()}", vocabulary.token, lambda: measure(followups, labels, hide_below=0)
+        "report-outcomes",
+        start.isoformat(),
+        vocabulary.token,
+        lambda: measure(followups, labels, hide_below=0),
+        alias=LOCAL_ALIAS,
     )
     note = _("그해에 응답한 사후 조사입니다. 응답 기업이 %(firms)s곳 미만인 수치는 공개 통계에 나오지 않습니다.") % {
         "firms": MIN_FIRMS

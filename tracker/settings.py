@@ -142,9 +142,17 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
         # Bump when what this cache holds changes shape (a new facet, a new part of a page), so a deploy never
         # reads entries an older release wrote under the same data version.
-        "VERSION": 2,
+        "VERSION": 3,
     },
     "disabled": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Each worker's own memory, for what is cheap to compute once per worker and data version (a case page's
+    # similar cases, the staff report's outcomes): it never crowds the shared cache above.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "TIMEOUT": 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 # Off (DJANGO_CACHE_PUBLIC_PAGES=false): every request renders its page (the counts stay cached). For measuring.
 CACHE_PUBLIC_PAGES = env_bool("DJANGO_CACHE_PUBLIC_PAGES", default=True)

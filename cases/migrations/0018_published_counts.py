@@ -4,7 +4,8 @@ filters choose (cases/models/counts.py), so a page after an edit sums a few thou
 
 One text of SQL serves both databases: PostgreSQL runs it in a trigger function, SQLite in the trigger's body.
 Each statement says itself whether it applies (a draft counts nowhere), adds with an upsert and subtracts with an
-UPDATE that never creates a row. Existing published cases are counted when the migration runs.
+UPDATE that never creates a row. On PostgreSQL each trigger first waits for concurrent writers (SERIALIZE).
+Existing published cases are counted when the migration runs.
 """
 
 from django.db import migrations, models
@@ -65,6 +66,14 @@ def subtract(keys):
     )
 
 
+# PostgreSQL runs writers side by side (READ COMMITTED): a case published in one transaction while another adds an
+# area to it or moves its firm to another industry would each read the other's rows as they were before, and the
+# counts would drift for good. So each count trigger first takes the lock of the DataVersion row, which every
+# tracked write takes anyway (its statement trigger, migration 0007: one lock, so no new deadlock), and its
+# statements then see all that the previous holder committed (each statement of a PL/pgSQL function reads a
+# fresh snapshot). SQLite has one writer at a time.
+SERIALIZE = "PERFORM 1 FROM cases_dataversion WHERE id = 1 FOR UPDATE"
+
 CASE_COLUMNS = "status, outcome_pattern_id, started_year, ended_year, firm_id, product, technology, evolution_path_id"
 
 # name: (table, event, condition or None, statements)
@@ -109,7 +118,7 @@ def create_triggers(apps, schema_editor):
         if vendor == "postgresql":
             schema_editor.execute(
                 f"CREATE FUNCTION tracker_count_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {body}; RETURN NULL; END $$"
+                f"BEGIN {SERIALIZE}; {body}; RETURN NULL; END $$"
             )
             when = f"WHEN ({condition}) " if condition else ""
             schema_editor.execute(
