@@ -203,6 +203,9 @@ class Facets:
         return [(name, label, value) for name, label in names.items() for value in getattr(self, name) if value.active]
 
 
+FACET_FILTERS = ("pattern", "year", "industry", "area", "product", "technology")  # every public filter but q and sort
+
+
 class CaseGroups:
     """Counts of published cases by the values the public filters choose, for any combination of them
     (`count`), over the cases a search selects or, without one, over all.
@@ -212,17 +215,20 @@ class CaseGroups:
     search's matches are grouped once per data version and search text (one query), then counted here.
     """
 
-    # What can be counted by and filtered on, as PublishedCount's columns.
-    COLUMNS = {
-        "pattern": "pattern_id",
-        "started_year": "started_year",
-        "ended_year": "ended_year",
-        "industry": "industry_id",
-        "product": "product",
-        "technology": "technology",
-        "path": "path_id",
-        "area": "area_id",
-    }
+    # What can be counted by and filtered on: (name, PublishedCount's column, the Case lookup), the area first as
+    # in the kept counts' key. A search's grouped rows hold these values in this order, then the cases.
+    DIMENSIONS = (
+        ("area", "area_id", "guidance_areas"),
+        ("pattern", "pattern_id", "outcome_pattern_id"),
+        ("started_year", "started_year", "started_year"),
+        ("ended_year", "ended_year", "ended_year"),
+        ("industry", "industry_id", "firm__industry_id"),
+        ("product", "product", "product"),
+        ("technology", "technology", "technology"),
+        ("path", "path_id", "evolution_path_id"),
+    )
+    FIELDS = tuple(name for name, _column, _lookup in DIMENSIONS)
+    COLUMNS = {name: column for name, column, _lookup in DIMENSIONS}
     OPTIONAL = {"pattern", "started_year", "ended_year", "path"}  # NONE in the kept rows, None in the counts
 
     @classmethod
@@ -274,35 +280,26 @@ class CaseGroups:
 
 
 class SearchGroups(CaseGroups):
-    """A search's matches grouped by every column of CaseGroups.COLUMNS (ANY_AREA once per case, then per
-    area), as rows of (those values…, cases): counted in Python, with no further query."""
-
-    FIELDS = tuple(CaseGroups.COLUMNS)
-    DIMENSIONS = (  # the Case columns behind FIELDS but the area
-        "outcome_pattern_id",
-        "started_year",
-        "ended_year",
-        "firm__industry_id",
-        "product",
-        "technology",
-        "evolution_path_id",
-    )
+    """A search's matches grouped by every dimension (ANY_AREA once per case, then per area), as rows of
+    (the values of CaseGroups.FIELDS…, cases): counted in Python, with no further query."""
 
     def __init__(self, rows):
-        self.case_rows = [row for row in rows if row[-2] == ANY_AREA]
-        self.area_rows = [row for row in rows if row[-2] != ANY_AREA]
+        self.case_rows = [row for row in rows if row[0] == ANY_AREA]
+        self.area_rows = [row for row in rows if row[0] != ANY_AREA]
 
     @classmethod
     def select(cls, filterset):
         """One query: the matches (read once) grouped by case and by each of their areas."""
-        matches = filterset.without(*FACET_FILTERS).values_list("pk", *cls.DIMENSIONS)
+        lookups = [lookup for name, _column, lookup in cls.DIMENSIONS if name != "area"]
+        matches = filterset.without(*FACET_FILTERS).values_list("pk", *lookups)
         sql, params = matches.query.sql_with_params()
-        dims = "p, s, e, i, pr, t, pa"
+        dims = ", ".join(f"d{n}" for n in range(len(lookups)))
+        through = Case.guidance_areas.through._meta.db_table
         query = (
             f"WITH m (id, {dims}) AS ({sql}) "
-            f"SELECT {dims}, {ANY_AREA}, count(*) FROM m GROUP BY {dims} UNION ALL "
-            f"SELECT {dims}, a.guidancearea_id, count(*) FROM m "
-            f"JOIN cases_case_guidance_areas a ON a.case_id = m.id GROUP BY {dims}, a.guidancearea_id"
+            f"SELECT {ANY_AREA}, {dims}, count(*) FROM m GROUP BY {dims} UNION ALL "
+            f"SELECT a.guidancearea_id, {dims}, count(*) FROM m "
+            f"JOIN {through} a ON a.case_id = m.id GROUP BY a.guidancearea_id, {dims}"
         )
         with connection.cursor() as cursor:
             cursor.execute(query, params)
@@ -313,17 +310,15 @@ class SearchGroups(CaseGroups):
         equal, year, per_area = self.conditions(fields, active, ignore)
         wanted = [(self.FIELDS.index(name), value) for name, value in equal.items()]
         positions = [self.FIELDS.index(name) for name in fields]
+        start, end = self.FIELDS.index("started_year"), self.FIELDS.index("ended_year")
         counts = Counter()
         for row in self.area_rows if per_area or equal["area"] != ANY_AREA else self.case_rows:
             if any(row[position] != value for position, value in wanted):
                 continue
-            if year is not None and year not in period_years(row[1], row[2]):
+            if year is not None and year not in period_years(row[start], row[end]):
                 continue
             counts[row[positions[0]] if isinstance(by, str) else tuple(row[p] for p in positions)] += row[-1]
         return dict(counts)
-
-
-FACET_FILTERS = ("pattern", "year", "industry", "area", "product", "technology")
 
 
 @dataclass
