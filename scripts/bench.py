@@ -58,6 +58,7 @@ BENCH_DB = os.environ.get("BENCH_DB", "tracker_bench")  # a helper's trial runs 
 SQLITE_PATH = Path(tempfile.gettempdir()) / "tracker-bench-sqlite" / "bench.sqlite3"
 PAGE_SIZE = 20
 ANALYSIS_MARK = "<!-- analysis -->"
+DRAIN_SECONDS = 5  # wrk's last requests finish before the one-at-a-time measurements after an edit
 READY_TIMEOUT = 60
 STOP_TIMEOUT = 40  # gunicorn.conf.py's graceful_timeout is 30 s
 
@@ -674,6 +675,8 @@ def run(args):
             for row in measure_staff(django, matching_case_id, args):
                 rows.append(row)
                 rss_samples.append(django.worker_rss_mb())
+            # "No other load": the staff rows leave requests queued in the workers (the report's take seconds).
+            time.sleep(DRAIN_SECONDS)
             cold = cold_requests(django, db, [*django_rows(last_page, case_id), (HALF_SEARCH, q(half_word))])
 
         # Comparison rows: /cases/ without connection reuse; pages rendered on every request (no page cache,
