@@ -142,14 +142,15 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         """A list page, cached like the public pages (cases/facets.py) under the data version and the full URL."""
         self.vocabulary = Vocabulary.load()
-        etag = views.etag_for(request, self.vocabulary.token)
-        if (unchanged := views.not_modified(request, etag)) is not None:
-            return unchanged
-        # Bad filters raise (a 400 from the exception handler): only good pages are built, once however many ask.
-        data = PageCache(request, self.vocabulary.token, absolute=True).get_or_build(
-            lambda: (super(CaseViewSet, self).list(request, *args, **kwargs).data, True)
-        )
-        return views.shared(Response(data), etag)
+
+        def respond(token):
+            # Bad filters raise (a 400 from the exception handler): only good pages are built, once however many ask.
+            data = PageCache(request, token, absolute=True).get_or_build(
+                lambda: (super(CaseViewSet, self).list(request, *args, **kwargs).data, True)
+            )
+            return Response(data)
+
+        return views.versioned(request, respond, self.vocabulary.token)
 
     def get_queryset(self):
         return Case.objects.for_listing().with_visit_totals().prefetch_related("metrics")

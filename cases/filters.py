@@ -156,5 +156,8 @@ class CaseFilter(django_filters.FilterSet):
     def total(self):
         """How many cases match every filter (the API's count): one sum over the kept counts, or a search's
         grouped matches, once per data version. Call only after `is_valid()`."""
-        count = lambda: sum(CaseGroups.of(self).count("pattern", self.active_values()).values())  # noqa: E731
+
+        def count():
+            return sum(CaseGroups.of(self).count("pattern", self.active_values()).values())
+
         return counted("total", self, self.vocabulary.token, count)

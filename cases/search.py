@@ -12,6 +12,7 @@ confirms each candidate. docs/search.md has the design and EXPLAIN output.
 import unicodedata
 
 from django.db import connection
+from django.db.models import Lookup
 
 MAX_TERMS = 8
 
@@ -55,3 +56,19 @@ def bigram_tsquery(term):
 
 def uses_bigram_index():
     return connection.vendor == "postgresql"
+
+
+class BigramMatch(Lookup):
+    """`search_text__bigrams=bigram_tsquery(term)`: the row's stored bigrams (the generated column
+    `search_bigrams` beside `search_text`, PostgreSQL only) contain every bigram of the term.
+
+    A lookup, not raw SQL, so the condition names the row's own alias wherever the queryset is nested: it is
+    tested on the row being read (its bigrams are kept in the row, migration 0019) or answered by the GIN index,
+    whichever the planner finds cheaper, with no second pass over the cases."""
+
+    lookup_name = "bigrams"
+
+    def as_sql(self, compiler, connection):
+        column = f"{compiler.quote_name_unless_alias(self.lhs.alias)}.search_bigrams"
+        rhs, params = self.process_rhs(compiler, connection)
+        return f"{column} @@ ({rhs})::tsquery", params

@@ -43,13 +43,28 @@ def shared(response, etag):
     `max-age=0, must-revalidate`: every reuse is checked against the data version first (a 304 costs one query),
     so no cache serves a page after a publish, edit or unpublish; PUBLIC_CACHE_SECONDS > 0 lets shared caches
     serve it that long unchecked instead (docs/deployment.md). Nothing varies but the URL: the language is in it.
+    Only a 200 (or its 304) carries them: an error page is not kept.
     """
-    if etag is not None:
+    if etag is not None and response.status_code in (200, 304):
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         if settings.PUBLIC_CACHE_SECONDS:
             patch_cache_control(response, s_maxage=settings.PUBLIC_CACHE_SECONDS)
     return response
+
+
+def versioned(request, respond, token=None):
+    """Every public response that depends on the data alone: a `304` to a current ETag after one query (the
+    token, unless the caller read it already), else `respond(token)` with the ETag and Cache-Control.
+
+    The token is read before the data, so the data is at least as new as the ETag says: a write in between
+    costs the next visitor a full response, never a stale one."""
+    if token is None:
+        token = DataVersion.current_token()
+    etag = etag_for(request, token)
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
+    return shared(respond(token), etag)
 
 
 def public_page(request, render_parts):
@@ -62,17 +77,16 @@ def public_page(request, render_parts):
     moment (`PageCache.get_or_build`); only a 200 is cached, and only a 200 carries the ETag.
     """
     vocabulary = Vocabulary.load()
-    etag = etag_for(request, vocabulary.token)
-    if (unchanged := not_modified(request, etag)) is not None:
-        return unchanged
 
     def build():
         status, title, content = render_parts(vocabulary)
         return (status, {"title": str(title), "content": content}), status == 200
 
-    status, parts = PageCache(request, vocabulary.token).get_or_build(build)
-    response = render(request, "cases/page.html", parts, status=status)
-    return shared(response, etag) if status == 200 else response
+    def respond(token):
+        status, parts = PageCache(request, token).get_or_build(build)
+        return render(request, "cases/page.html", parts, status=status)
+
+    return versioned(request, respond, vocabulary.token)
 
 
 def home(request):
@@ -110,19 +124,6 @@ def case_list(request):
         return 200, title, render_to_string("cases/_case_list.html", context, request)
 
     return public_page(request, render_parts)
-
-
-def versioned(request, respond):
-    """A public response that depends on the data alone (a case page, an API case): a `304` to a current ETag after
-    one query (the token), else `respond(token)` with the ETag and Cache-Control of the cached pages.
-
-    The token is read before the data, so the data is at least as new as the ETag says: a write in between
-    costs the next visitor a full response, never a stale one."""
-    token = DataVersion.current_token()
-    etag = etag_for(request, token)
-    if (unchanged := not_modified(request, etag)) is not None:
-        return unchanged
-    return shared(respond(token), etag)
 
 
 def case_detail(request, pk):

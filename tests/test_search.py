@@ -77,3 +77,24 @@ def test_postgresql_serves_search_from_the_bigram_index(seeded, query):
         plan = Case.objects.search(query).explain()
         cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     assert "case_search_bigrams_idx" in plan
+
+
+@pytest.mark.parametrize("query", ["금형", "사출 금형", "Glass Frit"])
+def test_a_search_nested_in_another_query_finds_the_same_cases(seeded, query):
+    # Exports, the casebook and the facets read a search as a subquery, where Django renames the table (U0…):
+    # the bigram condition must follow it.
+    nested = Case.objects.filter(pk__in=Case.objects.published().search(query)).values_list("firm__code", flat=True)
+    assert sorted(nested) == codes(query)
+    assert codes(query)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram column exists on PostgreSQL only")
+def test_the_bigrams_are_kept_in_the_case_row(db):
+    # Migration 0019: a broad search tests every case's bigrams; out of the row (TOAST) each test cost a fetch.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'cases_case'::regclass AND attname = 'search_bigrams'"
+        )
+        assert cursor.fetchone() == ("m",)
+        cursor.execute("SHOW work_mem")  # tracker/settings.py: a broad search's grouping sorts in memory
+        assert cursor.fetchone() == ("32MB",)

@@ -129,6 +129,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Memory per sort or hash before PostgreSQL spills to disk. A broad search's first grouping joins ~100,000
+    # case-area pairs and sorted them on disk at the default 4 MB (docs/performance.md, "After an edit").
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c work_mem={os.environ.get('DJANGO_DB_WORK_MEM', '32MB')}"
+    )
 
 # The public pages' facet counts and rendered results are cached under the DataVersion token that database
 # triggers change on every write (cases/facets.py), so nothing cached is ever served after an edit, on any

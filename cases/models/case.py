@@ -159,12 +159,8 @@ class CaseQuerySet(models.QuerySet):
         queryset = self
         for term in search.search_terms(query):
             if len(term) >= 2 and search.uses_bigram_index():
-                # Candidates from the bigram GIN index (a self-contained subquery, so it also works where
-                # this queryset is itself nested); longer words are confirmed by the substring test.
-                candidates = RawSQL(
-                    "SELECT id FROM cases_case WHERE search_bigrams @@ %s::tsquery", [search.bigram_tsquery(term)]
-                )
-                queryset = queryset.filter(pk__in=candidates)
+                # Candidates by their bigrams (search.BigramMatch); longer words are confirmed by the substring test.
+                queryset = queryset.filter(search_text__bigrams=search.bigram_tsquery(term))
                 if len(term) == 2:
                     continue  # the word is one bigram: the index's answer is exact, no substring test needed
             queryset = queryset.filter(search_text__contains=term)
@@ -437,3 +433,7 @@ class Case(CaseLifecycle):
         if self.ended_year and self.ended_year != self.started_year:
             return f"{self.started_year}–{self.ended_year}년"
         return f"{self.started_year}년"
+
+
+# `search_text__bigrams`: CaseQuerySet.search's index condition on PostgreSQL (cases/search.py).
+Case._meta.get_field("search_text").register_lookup(search.BigramMatch)
