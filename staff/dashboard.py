@@ -45,7 +45,12 @@ class EngineerLoad:
     name: str
     load: int
     capacity: int | None
-    url: str | None
+    pk: int
+
+    @property
+    def url(self):
+        # Only the busiest few are shown: reversing a URL for every active engineer cost more than their query.
+        return _admin_url("cases_mentor_change", self.pk)
 
     @property
     def is_full(self):
@@ -108,8 +113,8 @@ def needs_attention(now):
     """{name: Q}: what the case list's `attention` filter (cases/admin/lifecycle.py) and the drafts count show."""
     since = timezone.localdate(now) - timedelta(days=IDLE_GUIDANCE_DAYS)
     return {
-        "matching_long": Q(pk__in=Case.objects.matching_for_long(now - timedelta(days=MATCHING_TOO_LONG_DAYS))),
-        "no_recent_visit": Q(pk__in=Case.objects.without_visit_since(since).values("pk")),
+        "matching_long": Case.matching_since_before(now - timedelta(days=MATCHING_TOO_LONG_DAYS)),
+        "no_recent_visit": Case.unvisited_since(since),
         "ready_to_publish": Q(stage__in=PUBLISHABLE_STAGES, status=Case.Status.DRAFT),
     }
 
@@ -216,11 +221,8 @@ def _add_applications(dashboard):
 
 def _add_engineers(dashboard):
     # One row per active engineer (a registry of hundreds, not the cases): the counts need them all.
-    rows = Mentor.objects.active().with_load().values("pk", "name", "capacity", "load").order_by("-load", "code")
-    loads = [
-        EngineerLoad(row["name"], row["load"], row["capacity"], _admin_url("cases_mentor_change", row["pk"]))
-        for row in rows
-    ]
+    rows = Mentor.objects.active().with_load().values_list("pk", "name", "capacity", "load").order_by("-load", "code")
+    loads = [EngineerLoad(name, load, capacity, pk) for pk, name, capacity, load in rows]
     dashboard.engineers = [engineer for engineer in loads if engineer.load][:BUSIEST_ENGINEERS]
     dashboard.engineers_active = Figure(
         _("활동 중인 퇴직기술자"),

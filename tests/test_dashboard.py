@@ -1,7 +1,7 @@
 """The staff dashboard, the admin's home page: every figure against data built here, each number a link to the
 list it counts, and a query count that stays the same at the study's 12 cases and at 20,000."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -145,6 +145,18 @@ def test_cases_in_guidance_without_a_visit_for_60_days(client, db):
     client.force_login(staff)
     page = client.get(quiet.url, secure=True).content.decode()
     assert long_ago.code in page and not any(case.code in page for case in (edge, visited, new))
+
+
+def test_no_visit_lately_counts_from_the_korean_calendar_day(db):
+    # "In guidance since before the day" is the day in Seoul: 30 minutes either side of its midnight decide.
+    staff = make_staff_user()
+    since = timezone.localdate() - timedelta(days=60)
+    midnight = timezone.make_aware(datetime.combine(since, time.min))
+    before, after = (make_case_at(Stage.IN_GUIDANCE, by=staff) for _ in range(2))
+    Case.objects.filter(pk=before.pk).update(stage_changed_at=midnight - timedelta(minutes=30))
+    Case.objects.filter(pk=after.pk).update(stage_changed_at=midnight + timedelta(minutes=30))
+    assert list(Case.objects.without_visit_since(since)) == [before]
+    assert figure(build_dashboard(staff).attention, "60일 동안").count == 1
 
 
 def test_completed_drafts_ready_to_publish(client, db):

@@ -4,6 +4,7 @@
 """
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -133,17 +134,14 @@ class CaseQuerySet(models.QuerySet):
 
     def matching_for_long(self, since):
         """Cases in matching since before `since` (a datetime): the dashboard's 'matching too long'."""
-        return self.filter(stage=Stage.MATCHING, stage_changed_at__lt=since)
+        return self.filter(Case.matching_since_before(since))
 
     def without_visit_since(self, day):
         """Cases in guidance since before `day` (a date) with no visit on record (confirmed) ending on or after it.
 
         An engineer's report awaiting review does not count until staff confirm it.
         """
-        from .visits import Visit  # visits.py builds on this module
-
-        recent = Visit.objects.confirmed().filter(case=OuterRef("pk"), ended_on__gte=day)
-        return self.filter(stage=Stage.IN_GUIDANCE, stage_changed_at__date__lt=day).exclude(Exists(recent))
+        return self.filter(Case.unvisited_since(day))
 
     def recently_published(self, limit=20):
         return self.for_listing().exclude(published_at=None).order_by("-published_at", "-pk")[:limit]
@@ -364,6 +362,8 @@ class Case(CaseLifecycle):
             models.Index(fields=["mentor", "stage"], name="case_mentor_stage_idx"),
             models.Index(fields=["started_year", "ended_year", "status"], name="case_period_status_idx"),
             models.Index(fields=["status", "stage"], name="case_status_stage_idx"),  # finished drafts to publish
+            # The dashboard's "too long in matching" and "no visit lately": a stage's cases by when they entered it.
+            models.Index(fields=["stage", "stage_changed_at"], name="case_stage_since_idx"),
         ]
         permissions = [
             ("publish_case", _("사례를 공개하거나 작성 중으로 되돌릴 수 있음")),
@@ -417,6 +417,22 @@ class Case(CaseLifecycle):
                     }
                 }
             )
+
+    @staticmethod
+    def matching_since_before(since):
+        """The condition of CaseQuerySet.matching_for_long, for a count beside others (staff/dashboard.py)."""
+        return Q(stage=Stage.MATCHING, stage_changed_at__lt=since)
+
+    @staticmethod
+    def unvisited_since(day):
+        """The condition of CaseQuerySet.without_visit_since. In guidance since before `day`'s local midnight
+        (a range on the (stage, stage_changed_at) index, not a date computed per row), and no confirmed visit
+        ending on or after `day` (visit_confirmed_end_idx answers each case from the index)."""
+        from .visits import Visit  # visits.py builds on this module
+
+        midnight = timezone.make_aware(datetime.combine(day, time.min))
+        recent = Visit.objects.confirmed().filter(case=OuterRef("pk"), ended_on__gte=day)
+        return Q(stage=Stage.IN_GUIDANCE, stage_changed_at__lt=midnight) & ~Q(Exists(recent))
 
     @property
     def grid_cell_display(self):

@@ -108,6 +108,10 @@ class Visit(models.Model):
             # Reports awaiting review (a few hundred among hundreds of thousands): the dashboard's count and the
             # visit list filtered by state, with its date range, without reading the whole table.
             models.Index(fields=["report_state", "started_on"], name="visit_report_state_idx"),
+            # A case's latest confirmed visit, from the index alone: the dashboard's "no visit lately".
+            models.Index(
+                fields=["case", "ended_on"], name="visit_confirmed_end_idx", condition=Q(report_state="confirmed")
+            ),
         ]
         constraints = [
             models.CheckConstraint(
