@@ -41,7 +41,7 @@ def metric_data(metric):
 
 class CaseSerializer(serializers.BaseSerializer):
     """A case as the API gives it: the case page's public content (cases/views.py), with its confirmed visit
-    totals (CaseQuerySet.with_visit_totals) and, on the case's own URL, the outcome details and the similar
+    totals (Case.attach_visit_totals) and, on the case's own URL, the outcome details and the similar
     cases (CaseQuerySet.page_of; `shared_areas`: guidance areas in common)."""
 
     detail = True
@@ -153,15 +153,19 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return views.versioned(request, respond, self.vocabulary.token)
 
     def get_queryset(self):
-        return Case.objects.for_listing().with_visit_totals().prefetch_related("metrics")
+        return Case.objects.for_listing().prefetch_related("metrics")
+
+    def paginate_queryset(self, queryset):
+        return Case.attach_visit_totals(list(super().paginate_queryset(queryset)))
 
     def retrieve(self, request, pk):
         """The case and its similar cases as the case page reads them (cases/views.py), with its ETag and 304s."""
 
         def respond(token):
-            case = Case.objects.published().with_visit_totals().page_of(pk, similar_ranking(pk, token))
+            case = Case.objects.published().page_of(pk, similar_ranking(pk, token))
             if case is None:
                 raise exceptions.NotFound(_("공개된 사례 중에 이 번호의 사례가 없습니다."))
+            Case.attach_visit_totals([case])
             return Response(self.get_serializer(case).data)
 
         return views.versioned(request, respond)

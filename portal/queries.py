@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cases.models import Visit
+from cases.models import Case, Visit
 
 RECENT_REPORTS = 20
 # The engineer's words for a report's state: "반려" alone is also an application's (declined, 却下), while a
@@ -22,7 +22,7 @@ def reportable_cases(mentor):
 
 def open_cases_with_totals(mentor):
     """Their open cases, each with `visit_count`, `visit_days`, `visit_hours` over confirmed visits only."""
-    return reportable_cases(mentor).prefetch_related("guidance_areas").with_visit_totals()
+    return Case.attach_visit_totals(list(reportable_cases(mentor).prefetch_related("guidance_areas")))
 
 
 def recent_reports(mentor):

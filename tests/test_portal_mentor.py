@@ -220,8 +220,8 @@ def test_the_page_costs_the_same_with_1_and_10_cases(client, django_assert_num_q
         case = open_case(engineer, areas=areas)
         Visit.objects.create(case=case, started_on=today(), ended_on=today(), hours=2, report_state="submitted")
     path = engineer.issue_link()
-    # The engineer, the cases, their areas, the reports, the case choices, the topic choices.
-    with django_assert_num_queries(6):
+    # The engineer, the cases, their areas, their visit totals, the reports, the case choices, the topic choices.
+    with django_assert_num_queries(7):
         response = client.get(path)
     assert response.content.decode().count("確認待ち") == count
 

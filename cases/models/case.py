@@ -5,11 +5,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -38,26 +39,6 @@ class CaseQuerySet(models.QuerySet):
             self.published()
             .select_related("firm__industry", "mentor", "outcome_pattern", "evolution_path")
             .prefetch_related("guidance_areas")
-        )
-
-    def with_visit_totals(self):
-        """Each case with `visit_count`, `visit_days` and `visit_hours` over its confirmed visits only (as
-        VisitQuerySet.totals() counts them): reports awaiting review or returned count nowhere.
-
-        Correlated subqueries rather than a join and GROUP BY: they are computed only for the rows a page
-        returns (by the visits' case index), however many cases the filter matches.
-        """
-        from .visits import Visit  # visits.py builds on this module
-
-        confirmed = Visit.objects.confirmed().filter(case=OuterRef("pk")).order_by().values("case")
-
-        def total(aggregate, output_field):
-            return Coalesce(Subquery(confirmed.annotate(total=aggregate).values("total")), 0, output_field=output_field)
-
-        return self.annotate(
-            visit_count=total(Count("pk"), IntegerField()),
-            visit_days=total(Sum("days"), IntegerField()),
-            visit_hours=total(Sum("hours"), DecimalField(max_digits=9, decimal_places=1)),
         )
 
     def ranked_similar(self, pk, limit=6, candidates=SIMILAR_CANDIDATES):
@@ -417,6 +398,19 @@ class Case(CaseLifecycle):
                     }
                 }
             )
+
+    @staticmethod
+    def attach_visit_totals(cases):
+        """Give each of `cases` `visit_count`, `visit_days` and `visit_hours` over its confirmed visits only (as
+        VisitQuerySet.totals() counts them): reports awaiting review or returned count nowhere. One grouped query
+        by the visits' case index for the cases at hand, read after them: as correlated subqueries in the cases'
+        own query they cost PostgreSQL 4–5 ms of planning on every API request."""
+        from .visits import Visit  # visits.py builds on this module
+
+        totals = Visit.objects.totals_by_case([case.pk for case in cases])
+        for case in cases:
+            case.visit_count, case.visit_days, case.visit_hours = totals.get(case.pk, (0, 0, Decimal("0.0")))
+        return cases
 
     @staticmethod
     def matching_since_before(since):
