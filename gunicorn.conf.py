@@ -29,9 +29,10 @@ def when_ready(server):
     from django.conf import settings
 
     if server.cfg.preload_app and settings.configured:  # the Django app, loaded in the master
-        from tracker.warmup import warm_up
+        from tracker.warmup import freeze_loaded_objects, warm_up
 
         warm_up()
+        freeze_loaded_objects()
 
 
 def post_worker_init(worker):
