@@ -84,3 +84,15 @@ def test_the_gunicorn_master_leaves_what_it_loaded_out_of_the_workers_collection
         assert gc.get_freeze_count() > 10_000  # Django's modules, the URL patterns, the compiled templates
     finally:
         gc.unfreeze()
+
+
+def test_a_work_mem_postgresql_would_refuse_stops_the_start():
+    # PostgreSQL would refuse every connection, and so every page; say so at start-up instead.
+    result = run_manage(
+        "check",
+        DJANGO_DEBUG="true",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        DJANGO_DB_WORK_MEM="32 megabytes",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DB_WORK_MEM must be a size such as 32MB" in result.stderr

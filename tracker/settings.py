@@ -5,6 +5,7 @@ secret key and allowed hosts must be given explicitly.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -132,9 +133,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Memory per sort or hash before PostgreSQL spills to disk. A broad search's first grouping joins ~100,000
     # case-area pairs and sorted them on disk at the default 4 MB (docs/performance.md, "After an edit").
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c work_mem={os.environ.get('DJANGO_DB_WORK_MEM', '32MB')}"
-    )
+    WORK_MEM = os.environ.get("DJANGO_DB_WORK_MEM", "32MB")
+    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", WORK_MEM):  # else every connection, so every page, would fail
+        raise ImproperlyConfigured(f"DJANGO_DB_WORK_MEM must be a size such as 32MB (kB, MB or GB), not {WORK_MEM!r}.")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={WORK_MEM}"
 
 # The public pages' facet counts and rendered results are cached under the DataVersion token that database
 # triggers change on every write (cases/facets.py), so nothing cached is ever served after an edit, on any
