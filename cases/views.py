@@ -53,13 +53,16 @@ def shared(response, etag):
     return response
 
 
-def versioned(request, respond, token=None):
+UNREAD = object()  # versioned(): the caller has not read the token (None is a token too: no data version yet)
+
+
+def versioned(request, respond, token=UNREAD):
     """Every public response that depends on the data alone: a `304` to a current ETag after one query (the
     token, unless the caller read it already), else `respond(token)` with the ETag and Cache-Control.
 
     The token is read before the data, so the data is at least as new as the ETag says: a write in between
     costs the next visitor a full response, never a stale one."""
-    if token is None:
+    if token is UNREAD:
         token = DataVersion.current_token()
     etag = etag_for(request, token)
     if (unchanged := not_modified(request, etag)) is not None:

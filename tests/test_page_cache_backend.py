@@ -25,3 +25,10 @@ def test_files_are_counted_on_one_write_in_cull_every(tmp_path):
     for n in range(25, 30):
         cache.set(f"page:{n}", n)  # the 30th write counts 29 files and culls a third of them
     assert len(list(tmp_path.glob("*.djcache"))) == 29 - 29 // 3 + 1
+
+
+def test_the_count_holds_across_the_cache_objects_of_one_process(tmp_path):
+    # runserver and ASGI make a cache object per request: each writes once, and the directory is still culled.
+    for n in range(60):
+        cache_in(tmp_path, max_entries=20, cull_every=10).set(f"page:{n}", n)
+    assert len(list(tmp_path.glob("*.djcache"))) <= 20 + 10

@@ -86,13 +86,35 @@ def test_the_gunicorn_master_leaves_what_it_loaded_out_of_the_workers_collection
         gc.unfreeze()
 
 
-def test_a_work_mem_postgresql_would_refuse_stops_the_start():
+@pytest.mark.parametrize("work_mem", ["32 megabytes", "32mb", "63kB", "3000GB"])
+def test_a_work_mem_postgresql_would_refuse_stops_the_start(work_mem):
     # PostgreSQL would refuse every connection, and so every page; say so at start-up instead.
     result = run_manage(
         "check",
         DJANGO_DEBUG="true",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
-        DJANGO_DB_WORK_MEM="32 megabytes",
+        DJANGO_DB_WORK_MEM=work_mem,
     )
     assert result.returncode != 0
-    assert "DJANGO_DB_WORK_MEM must be a size such as 32MB" in result.stderr
+    assert "DJANGO_DB_WORK_MEM must be a size from 64kB to 2047GB" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("work_mem", "url_options", "expected"),
+    [
+        ("32MB", "", "-c work_mem=32MB"),
+        ("64kB", "?options=-c%20search_path%3Dtracker", "-c search_path=tracker -c work_mem=64kB"),
+        ("", "?options=-c%20search_path%3Dtracker", "-c search_path=tracker"),  # empty: left to the database role
+    ],
+)
+def test_work_mem_is_added_to_the_connection_s_options(work_mem, url_options, expected):
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))",
+        DJANGO_DEBUG="true",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/test{url_options}",
+        DJANGO_DB_WORK_MEM=work_mem,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

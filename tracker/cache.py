@@ -1,4 +1,4 @@
-"""The public page cache's backend: Django's file cache, counting its entries once in CULL_EVERY writes.
+"""The public page cache's backend: Django's file cache, counting its entries on one write in CULL_EVERY.
 
 Django's FileBasedCache lists its whole directory on every `set` to count the entries against MAX_ENTRIES. The
 public cache writes new entries under every data version and reads old ones never again, so after a day or so it
@@ -14,16 +14,20 @@ OSError, which the pages already survive: cases/facets.py, `remember`). A cache 
 """
 
 import itertools
+from collections import defaultdict
 
 from django.core.cache.backends.filebased import FileBasedCache
+
+# Writes per cache directory in this process. Django makes a cache object per thread (runserver and ASGI make one
+# per request), so a count kept on the object would start again at every request and never reach CULL_EVERY.
+WRITES = defaultdict(lambda: itertools.count(1))
 
 
 class FileCache(FileBasedCache):
     def __init__(self, dir, params):
         super().__init__(dir, params)
         self._cull_every = int(params.get("OPTIONS", {}).get("CULL_EVERY", 100))
-        self._writes = itertools.count(1)
 
     def _cull(self):
-        if next(self._writes) % self._cull_every == 0:
+        if next(WRITES[self._dir]) % self._cull_every == 0:
             super()._cull()

@@ -130,13 +130,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+WORK_MEM_KB = {"kB": 1, "MB": 1024, "GB": 1024 * 1024}
+WORK_MEM_RANGE_KB = (64, 2147483647)  # what PostgreSQL accepts
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Memory per sort or hash before PostgreSQL spills to disk. A broad search's first grouping joins ~100,000
-    # case-area pairs and sorted them on disk at the default 4 MB (docs/performance.md, "After an edit").
+    # case-area pairs and sorted them on disk at the default 4 MB (docs/performance.md, "After an edit"). Empty:
+    # not set by the app (behind a pooler that refuses startup options; set it for the database role instead).
     WORK_MEM = os.environ.get("DJANGO_DB_WORK_MEM", "32MB")
-    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", WORK_MEM):  # else every connection, so every page, would fail
-        raise ImproperlyConfigured(f"DJANGO_DB_WORK_MEM must be a size such as 32MB (kB, MB or GB), not {WORK_MEM!r}.")
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={WORK_MEM}"
+    if WORK_MEM:
+        # A value PostgreSQL refuses would fail every connection, and so every page: stop the start instead.
+        size = re.fullmatch(r"([0-9]+)(kB|MB|GB)", WORK_MEM)
+        if not size or not (WORK_MEM_RANGE_KB[0] <= int(size[1]) * WORK_MEM_KB[size[2]] <= WORK_MEM_RANGE_KB[1]):
+            raise ImproperlyConfigured(
+                f"DJANGO_DB_WORK_MEM must be a size from 64kB to 2047GB such as 32MB, or empty, not {WORK_MEM!r}."
+            )
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Kept beside any options DATABASE_URL gives (e.g. ?options=-c search_path=…).
+        options["options"] = f"{options.get('options', '')} -c work_mem={WORK_MEM}".strip()
 
 # The public pages' facet counts and rendered results are cached under the DataVersion token that database
 # triggers change on every write (cases/facets.py), so nothing cached is ever served after an edit, on any
